@@ -1,0 +1,118 @@
+package org.lanspread.product.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts the product from its archive, as a user would after unpacking it, and checks that the main window
+ * appears. Leaves a screenshot in target/screenshots/.
+ */
+class ProductSmokeTest {
+
+    private static final Duration WINDOW_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path buildDir = Path.of(System.getProperty("lanspread.build.dir", "target"));
+
+    @Test
+    void productStartsFromItsArchiveAndShowsTheMainWindow() throws Exception {
+        assertNotNull(System.getenv("DISPLAY"), "needs an X display: run under xvfb-run (scripts/test does)");
+        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
+        assertTrue(Files.isRegularFile(archive), "product archive missing: " + archive);
+
+        Path install = buildDir.resolve("product-under-test");
+        run(List.of("rm", "-rf", install.toString()));
+        Files.createDirectories(install);
+        run(List.of("tar", "-xzf", archive.toString(), "-C", install.toString()));
+        Path script = install.resolve("lanspread/lanspread");
+        assertTrue(Files.isExecutable(script), "start script missing or not executable: " + script);
+
+        Path games = buildDir.resolve("sample-games");
+        Files.createDirectories(games.resolve("quake3"));
+        Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
+        Files.createDirectories(games.resolve("unreal-tournament/local"));
+
+        Path log = buildDir.resolve("product.log");
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-consoleLog")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
+        builder.environment().put("LANSPREAD_DATA", buildDir.resolve("product-data").toString());
+        Process product = builder.start();
+        try {
+            String window = awaitWindow(product, log);
+            assertEquals("LanSpread", output(List.of("xdotool", "getwindowname", window)).strip());
+
+            Path screenshot = buildDir.resolve("screenshots/product-main-window.png");
+            Files.createDirectories(screenshot.getParent());
+            Thread.sleep(1500); // let the first paint finish
+            run(List.of("import", "-window", "root", screenshot.toString()));
+            byte[] header = Arrays.copyOf(Files.readAllBytes(screenshot), 8);
+            assertArrayEquals(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' }, header);
+
+            assertTrue(product.isAlive(), "product exited after showing its window; log:\n" + Files.readString(log));
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertFalse(text.contains("Unable to create class"), "a part failed to render; log:\n" + text);
+            assertFalse(text.contains("!ENTRY org.eclipse.e4.ui.workbench 4"), "workbench error; log:\n" + text);
+        } finally {
+            product.destroy();
+            if (!product.waitFor(15, TimeUnit.SECONDS)) {
+                product.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private String awaitWindow(Process product, Path log) throws Exception {
+        long deadline = System.nanoTime() + WINDOW_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!product.isAlive()) {
+                fail("product exited with " + product.exitValue() + " before its window appeared; log:\n"
+                        + Files.readString(log));
+            }
+            // Xvfb runs no window manager, so xdotool's --onlyvisible is unreliable: ask xwininfo instead.
+            Process search = new ProcessBuilder("xdotool", "search", "--name", "^LanSpread").redirectErrorStream(true)
+                    .start();
+            String ids = new String(search.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            search.waitFor();
+            for (String id : ids.lines().toList()) {
+                String info = new String(new ProcessBuilder("xwininfo", "-id", id).redirectErrorStream(true).start()
+                        .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (info.contains("Map State: IsViewable") && width(info) >= 400) {
+                    return id;
+                }
+            }
+            Thread.sleep(500);
+        }
+        fail("no window titled LanSpread within " + WINDOW_TIMEOUT.toSeconds() + " s; log:\n" + Files.readString(log));
+        return null;
+    }
+
+    private static int width(String xwininfo) {
+        return xwininfo.lines().map(String::strip).filter(l -> l.startsWith("Width:"))
+                .mapToInt(l -> Integer.parseInt(l.substring("Width:".length()).strip())).findFirst().orElse(0);
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        output(command);
+    }
+
+    private static String output(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + " failed:\n" + out);
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package org.lanspread.ui.internal.parts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.eclipse.e4.core.contexts.ContextInjectionFactory;
+import org.eclipse.e4.core.contexts.EclipseContextFactory;
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+
+/** Renders the Games part in a real SWT shell (Xvfb in CI), with its service injected by e4 from OSGi. */
+class GamesPartTest {
+
+    private Display display;
+    private Shell shell;
+
+    @BeforeEach
+    void openShell() {
+        display = Display.getDefault();
+        shell = new Shell(display);
+        shell.setSize(900, 500);
+    }
+
+    @AfterEach
+    void closeShell() {
+        shell.dispose();
+        System.clearProperty("lanspread.gamedir");
+    }
+
+    private GamesPart make(IEclipseContext parent) {
+        IEclipseContext context = parent.createChild("games-part-test");
+        context.set(Composite.class, shell);
+        GamesPart part = ContextInjectionFactory.make(GamesPart.class, context);
+        shell.open();
+        while (display.readAndDispatch()) {
+            // let the shell lay out and paint
+        }
+        return part;
+    }
+
+    @Test
+    void showsOneRowPerGameFromTheOsgiService(@TempDir Path games) throws Exception {
+        Files.createDirectories(games.resolve("quake3"));
+        Files.writeString(games.resolve("quake3/version.ini"), "20240315");
+        Files.createDirectories(games.resolve("warcraft3/local"));
+        System.setProperty("lanspread.gamedir", games.toString());
+
+        BundleContext bundleContext = FrameworkUtil.getBundle(GamesPart.class).getBundleContext();
+        GamesPart part = make(EclipseContextFactory.getServiceContext(bundleContext));
+
+        Table table = part.viewer().getTable();
+        assertTrue(table.isVisible());
+        assertEquals(3, table.getColumnCount());
+        assertEquals(2, table.getItemCount());
+        assertEquals("quake3", table.getItem(0).getText(0));
+        assertEquals("downloaded", table.getItem(0).getText(1));
+        assertEquals("20240315", table.getItem(0).getText(2));
+        assertEquals("warcraft3", table.getItem(1).getText(0));
+        assertEquals("local only", table.getItem(1).getText(1));
+        assertEquals("2 game(s) in the library", summary().getText());
+    }
+
+    @Test
+    void saysSoWhenNoRuntimeServiceIsThere() {
+        GamesPart part = make(EclipseContextFactory.create("no-osgi"));
+        assertEquals(0, part.viewer().getTable().getItemCount());
+        assertEquals("The peer runtime is not available.", summary().getText());
+    }
+
+    private Label summary() {
+        return (Label) shell.getChildren()[0];
+    }
+}
