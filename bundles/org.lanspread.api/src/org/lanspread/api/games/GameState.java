@@ -10,6 +10,8 @@ public enum GameState {
     INSTALLED,
     /** local/ present but no download: it cannot be served to peers. */
     LOCAL_ONLY,
+    /** A folder without a complete download or an install, e.g. an interrupted download. */
+    INCOMPLETE,
     /** Present on disk but unreadable (for example a malformed version.ini). */
     BROKEN
 }

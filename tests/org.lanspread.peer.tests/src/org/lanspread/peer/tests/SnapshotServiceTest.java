@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.games.GameState;
 import org.lanspread.api.games.GameView;
 import org.lanspread.api.games.GamesSnapshot;
 import org.lanspread.api.games.GamesSnapshotProvider;
+import org.lanspread.api.library.GameLibrary;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
@@ -33,11 +33,6 @@ import org.osgi.util.tracker.ServiceTracker;
 class SnapshotServiceTest {
 
     private final BundleContext context = FrameworkUtil.getBundle(SnapshotServiceTest.class).getBundleContext();
-
-    @AfterEach
-    void clearGameDir() {
-        System.clearProperty("lanspread.gamedir");
-    }
 
     private <T> T awaitService(Class<T> type) throws InterruptedException {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
@@ -84,11 +79,12 @@ class SnapshotServiceTest {
         write(games.resolve("quake3/version.ini"), "20240315\n");
         write(games.resolve("quake3/quake3.rar"), "archive");
         write(games.resolve("unreal/version.ini"), "[game]\nversion = 1.2\n");
+        write(games.resolve("unreal/unreal.part1.rar"), "archive");
         Files.createDirectories(games.resolve("unreal/local"));
         Files.createDirectories(games.resolve("doom/local"));
         write(games.resolve("broken/version.ini"), "name=x\nsomething else\n");
         write(games.resolve("not-a-game.txt"), "ignored: not a folder");
-        System.setProperty("lanspread.gamedir", games.toString());
+        awaitService(GameLibrary.class).setGameDirectory(games);
 
         GamesSnapshotProvider provider = awaitService(GamesSnapshotProvider.class);
         GamesSnapshot first = provider.snapshot();
@@ -96,6 +92,8 @@ class SnapshotServiceTest {
                 .collect(Collectors.toMap(GameView::id, Function.identity()));
 
         assertEquals(4, byId.size(), byId.toString());
+        assertEquals("Quake III Arena", byId.get("quake3").name(), "named by the catalog");
+        assertEquals("broken", byId.get("broken").name(), "unknown to the catalog: named by its id");
         assertEquals(GameState.DOWNLOADED, byId.get("quake3").state());
         assertEquals("20240315", byId.get("quake3").localVersion());
         assertEquals(GameState.INSTALLED, byId.get("unreal").state());
@@ -104,7 +102,12 @@ class SnapshotServiceTest {
         assertNull(byId.get("doom").localVersion());
         assertEquals(GameState.BROKEN, byId.get("broken").state());
 
-        assertTrue(provider.snapshot().revision() > first.revision(), "revisions increase");
+        Files.createDirectories(games.resolve("quake3/local"));
+        awaitService(GameLibrary.class).refresh("quake3");
+        GamesSnapshot second = provider.snapshot();
+        assertTrue(second.revision() > first.revision(), "revisions increase");
+        assertEquals(GameState.INSTALLED, second.games().stream().filter(g -> g.id().equals("quake3")).findFirst()
+                .orElseThrow().state());
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.lanspread.api.library.GameLibrary;
 
 /** Renders the Games part in a real SWT shell (Xvfb in CI), with its service injected by e4 from OSGi. */
 class GamesPartTest {
@@ -37,7 +39,6 @@ class GamesPartTest {
     @AfterEach
     void closeShell() {
         shell.dispose();
-        System.clearProperty("lanspread.gamedir");
     }
 
     private GamesPart make(IEclipseContext parent) {
@@ -55,20 +56,22 @@ class GamesPartTest {
     void showsOneRowPerGameFromTheOsgiService(@TempDir Path games) throws Exception {
         Files.createDirectories(games.resolve("quake3"));
         Files.writeString(games.resolve("quake3/version.ini"), "20240315");
+        Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
         Files.createDirectories(games.resolve("warcraft3/local"));
-        System.setProperty("lanspread.gamedir", games.toString());
-
         BundleContext bundleContext = FrameworkUtil.getBundle(GamesPart.class).getBundleContext();
+        ServiceReference<GameLibrary> library = bundleContext.getServiceReference(GameLibrary.class);
+        bundleContext.getService(library).setGameDirectory(games);
+        bundleContext.ungetService(library);
         GamesPart part = make(EclipseContextFactory.getServiceContext(bundleContext));
 
         Table table = part.viewer().getTable();
         assertTrue(table.isVisible());
         assertEquals(3, table.getColumnCount());
         assertEquals(2, table.getItemCount());
-        assertEquals("quake3", table.getItem(0).getText(0));
+        assertEquals("Quake III Arena", table.getItem(0).getText(0));
         assertEquals("downloaded", table.getItem(0).getText(1));
         assertEquals("20240315", table.getItem(0).getText(2));
-        assertEquals("warcraft3", table.getItem(1).getText(0));
+        assertEquals("Warcraft III: The Frozen Throne", table.getItem(1).getText(0));
         assertEquals("local only", table.getItem(1).getText(1));
         assertEquals("2 game(s) in the library", summary().getText());
     }

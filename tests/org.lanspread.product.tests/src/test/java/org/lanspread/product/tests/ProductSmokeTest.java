@@ -44,6 +44,7 @@ class ProductSmokeTest {
         Path games = buildDir.resolve("sample-games");
         Files.createDirectories(games.resolve("quake3"));
         Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
+        Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
         Files.createDirectories(games.resolve("unreal-tournament/local"));
 
         Path log = buildDir.resolve("product.log");

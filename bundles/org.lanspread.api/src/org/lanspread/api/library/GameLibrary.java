@@ -1,0 +1,61 @@
+package org.lanspread.api.library;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The local game directory. Scans publish {@link LibraryDelta}s to listeners; the same deltas are what
+ * peers receive.
+ */
+public interface GameLibrary {
+
+    /** The current game directory. */
+    Path gameDirectory();
+
+    /**
+     * Validates and switches to {@code directory} (created when missing), then scans it fully. The
+     * directory must be, or be creatable as, a writable directory.
+     */
+    LibrarySnapshot setGameDirectory(Path directory) throws InvalidGameDirectoryException, IOException;
+
+    /** The result of the last scan or refresh, without touching the disk. */
+    LibrarySnapshot snapshot();
+
+    /** Scans every game folder and publishes what changed. */
+    LibrarySnapshot scan() throws IOException;
+
+    /**
+     * Re-reads one game folder (after an operation on it) and publishes what changed; never a full scan.
+     *
+     * @return the game, or empty when its folder is gone
+     */
+    Optional<LocalGame> refresh(String gameId) throws IOException;
+
+    /**
+     * The manifest of a downloaded game. Chunk hashes are computed once and reused until a file's size or
+     * modification time changes.
+     *
+     * @throws IllegalStateException when the game is not downloaded
+     */
+    GameManifest manifest(String gameId) throws IOException;
+
+    /** Registers a listener; closing the returned handle removes it. */
+    AutoCloseable addListener(LibraryListener listener);
+
+    /**
+     * Watches the game directory until the calling thread is interrupted: file-system events trigger
+     * debounced single-game refreshes, and a full scan runs every {@code rescanInterval} as a fallback.
+     * Meant to be run by a supervisor on its own thread.
+     */
+    void runMonitor(Duration rescanInterval) throws IOException, InterruptedException;
+
+    /**
+     * Imports a state file written by an older LanSpread (JSON with a "games" array). Unknown fields, such as
+     * the retired {@code manifest_hash}, are ignored.
+     *
+     * @return the number of games imported
+     */
+    int importLegacyState(Path jsonFile) throws IOException;
+}

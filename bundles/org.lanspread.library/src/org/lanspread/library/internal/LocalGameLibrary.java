@@ -1,0 +1,415 @@
+package org.lanspread.library.internal;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.lanspread.api.library.Availability;
+import org.lanspread.api.library.GameIds;
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.library.InvalidGameDirectoryException;
+import org.lanspread.api.library.LibraryDelta;
+import org.lanspread.api.library.LibraryListener;
+import org.lanspread.api.library.LibrarySnapshot;
+import org.lanspread.api.library.LocalGame;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The game directory on disk. The game directory is the framework property {@value #GAME_DIR_PROPERTY} (else
+ * {@code ~/LanSpread/games}); the state database lives in {@value #STATE_DIR_PROPERTY}, else the instance
+ * location's {@code lanspread/} folder, else this bundle's data area.
+ */
+@Component(service = GameLibrary.class)
+public class LocalGameLibrary implements GameLibrary {
+
+    public static final String GAME_DIR_PROPERTY = "lanspread.gamedir";
+    public static final String STATE_DIR_PROPERTY = "lanspread.state.dir";
+    static final String STATE_FILE = "library.db";
+    static final Duration DEBOUNCE = Duration.ofMillis(250);
+
+    private static final Logger LOG = Logger.getLogger(LocalGameLibrary.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private StateStore store;
+    private Path gameDirectory;
+    private LibrarySnapshot snapshot;
+
+    @Activate
+    void activate(BundleContext context) throws IOException {
+        String configured = context.getProperty(GAME_DIR_PROPERTY);
+        gameDirectory = configured != null && !configured.isBlank() ? Path.of(configured).toAbsolutePath()
+                : Path.of(System.getProperty("user.home"), "LanSpread", "games");
+        store = StateStore.open(stateDirectory(context).resolve(STATE_FILE));
+        // Until the first scan, consumers see the last known state.
+        snapshot = new LibrarySnapshot(0, gameDirectory, store.loadGames());
+    }
+
+    static Path stateDirectory(BundleContext context) {
+        String configured = context.getProperty(STATE_DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String instanceArea = context.getProperty("osgi.instance.area");
+        if (instanceArea != null && instanceArea.startsWith("file:")) {
+            try {
+                return Path.of(URI.create(instanceArea.replace(" ", "%20"))).resolve("lanspread");
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "ignoring instance area " + instanceArea, e);
+            }
+        }
+        return context.getDataFile("").toPath();
+    }
+
+    @Deactivate
+    void deactivate() {
+        store.close();
+    }
+
+    @Override
+    public Path gameDirectory() {
+        synchronized (lock) {
+            return gameDirectory;
+        }
+    }
+
+    @Override
+    public LibrarySnapshot snapshot() {
+        synchronized (lock) {
+            return snapshot;
+        }
+    }
+
+    @Override
+    public LibrarySnapshot setGameDirectory(Path directory) throws InvalidGameDirectoryException, IOException {
+        Path dir = validate(directory);
+        synchronized (lock) {
+            gameDirectory = dir;
+        }
+        return scan();
+    }
+
+    /** Checks that {@code directory} exists or can be created, is a directory and is writable. */
+    static Path validate(Path directory) throws InvalidGameDirectoryException {
+        if (directory == null || directory.toString().isBlank()) {
+            throw new InvalidGameDirectoryException(directory, "no directory given");
+        }
+        Path dir = directory.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidGameDirectoryException(dir, "it is a file, not a directory");
+        }
+        for (Path ancestor = dir.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+            if (Files.exists(ancestor)) {
+                if (!Files.isDirectory(ancestor)) {
+                    throw new InvalidGameDirectoryException(dir, ancestor + " is a file, not a directory");
+                }
+                break;
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new InvalidGameDirectoryException(dir, e.getFile() + " is a file, not a directory");
+        } catch (IOException e) {
+            throw new InvalidGameDirectoryException(dir, "it cannot be created (" + e.getMessage() + ")");
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".lanspread-write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new InvalidGameDirectoryException(dir, "it is not writable (" + e.getMessage() + ")");
+        }
+        return dir;
+    }
+
+    @Override
+    public LibrarySnapshot scan() throws IOException {
+        Path dir = gameDirectory();
+        Map<String, LocalGame> found = new HashMap<>();
+        if (Files.isDirectory(dir)) {
+            List<Path> folders = new ArrayList<>();
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                children.forEach(folders::add);
+            } catch (NoSuchFileException e) {
+                // gone: every game is removed
+            }
+            List<LocalGame> games = folders.parallelStream().map(LocalGameLibrary::readQuietly)
+                    .filter(Objects::nonNull).toList();
+            games.forEach(g -> found.put(g.id(), g));
+        }
+        synchronized (lock) {
+            if (!dir.equals(gameDirectory)) {
+                return snapshot; // the directory changed while scanning: that change scans again
+            }
+            Map<String, LocalGame> previous = snapshot.games();
+            List<LocalGame> changed = found.values().stream().filter(g -> !g.equals(previous.get(g.id()))).toList();
+            Set<String> removed = new HashSet<>(previous.keySet());
+            removed.removeAll(found.keySet());
+            return publish(found, changed, removed);
+        }
+    }
+
+    @Override
+    public Optional<LocalGame> refresh(String gameId) throws IOException {
+        GameIds.requireValid(gameId);
+        Path dir = gameDirectory();
+        LocalGame game = GameFolderReader.read(dir.resolve(gameId));
+        synchronized (lock) {
+            if (!dir.equals(gameDirectory)) {
+                return Optional.ofNullable(game);
+            }
+            Map<String, LocalGame> games = new HashMap<>(snapshot.games());
+            LocalGame previous = game == null ? games.remove(gameId) : games.put(gameId, game);
+            if (!Objects.equals(previous, game)) {
+                publish(games, game == null ? List.of() : List.of(game), game == null ? Set.of(gameId) : Set.of());
+            }
+            return Optional.ofNullable(game);
+        }
+    }
+
+    /** Called with {@link #lock} held: persists, replaces the snapshot and notifies listeners. */
+    private LibrarySnapshot publish(Map<String, LocalGame> games, List<LocalGame> changed, Set<String> removed)
+            throws IOException {
+        if (changed.isEmpty() && removed.isEmpty() && snapshot.revision() > 0
+                && snapshot.gameDirectory().equals(gameDirectory)) {
+            return snapshot;
+        }
+        store.saveGames(changed, removed);
+        snapshot = new LibrarySnapshot(snapshot.revision() + 1, gameDirectory, games);
+        LibraryDelta delta = new LibraryDelta(snapshot.revision(), changed, removed);
+        for (LibraryListener listener : listeners) {
+            try {
+                listener.libraryChanged(delta);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "library listener " + listener + " failed", e);
+            }
+        }
+        return snapshot;
+    }
+
+    private static LocalGame readQuietly(Path folder) {
+        try {
+            return GameFolderReader.read(folder);
+        } catch (IOException e) {
+            String id = folder.getFileName().toString();
+            return new LocalGame(id, Availability.BROKEN, null, null, List.of(), 0,
+                    folder + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public GameManifest manifest(String gameId) throws IOException {
+        GameIds.requireValid(gameId);
+        Path folder = gameDirectory().resolve(gameId);
+        LocalGame game = GameFolderReader.read(folder);
+        if (game == null || !game.availability().downloaded()) {
+            throw new IllegalStateException("game '" + gameId + "' is not downloaded in " + gameDirectory());
+        }
+        int chunkSize = GameManifest.DEFAULT_CHUNK_SIZE;
+        List<GameManifest.ManifestFile> files = new ArrayList<>();
+        Map<String, Path> paths = new TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && GameFolderReader.isDownloadFile(name)) {
+                    paths.put(name, entry);
+                }
+            }
+        }
+        for (Map.Entry<String, Path> entry : paths.entrySet()) {
+            BasicFileAttributes attributes = Files.readAttributes(entry.getValue(), BasicFileAttributes.class);
+            long mtime = attributes.lastModifiedTime().toMillis();
+            StateStore.CachedFile cached = store.cachedFile(gameId, entry.getKey());
+            if (cached == null || cached.size() != attributes.size() || cached.mtimeMillis() != mtime
+                    || cached.chunkSize() != chunkSize) {
+                cached = new StateStore.CachedFile(attributes.size(), mtime, chunkSize,
+                        ChunkHasher.hashChunks(entry.getValue(), chunkSize));
+                store.saveFile(gameId, entry.getKey(), cached);
+            }
+            files.add(new GameManifest.ManifestFile(entry.getKey(), cached.size(), cached.chunks()));
+        }
+        return new GameManifest(gameId, game.downloadedVersion(), chunkSize, files);
+    }
+
+    @Override
+    public AutoCloseable addListener(LibraryListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void runMonitor(Duration rescanInterval) throws IOException, InterruptedException {
+        Path dir = gameDirectory();
+        try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+            Map<WatchKey, String> keys = new HashMap<>(); // key -> game id, or "" for the game directory itself
+            keys.put(dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), "");
+            for (String id : snapshot().games().keySet()) {
+                watchGame(watcher, keys, dir, id);
+            }
+            long nextRescan = System.nanoTime() + rescanInterval.toNanos();
+            Set<String> dirty = new LinkedHashSet<>();
+            boolean rescan = false;
+            while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (!dir.equals(gameDirectory())) {
+                    return; // the directory was switched: the supervisor starts a monitor for the new one
+                }
+                // With pending changes, wait only until things are quiet; otherwise until the next rescan.
+                long wait = dirty.isEmpty() && !rescan ? Math.max(1, nextRescan - System.nanoTime())
+                        : DEBOUNCE.toNanos();
+                WatchKey key = watcher.poll(wait, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    String id = keys.getOrDefault(key, null);
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        if (event.kind() == OVERFLOW || id == null) {
+                            rescan = true;
+                        } else if (id.isEmpty()) {
+                            String child = event.context().toString();
+                            if (!child.startsWith(".")) {
+                                dirty.add(child);
+                            }
+                        } else {
+                            dirty.add(id);
+                        }
+                    }
+                    if (!key.reset()) {
+                        keys.remove(key);
+                    }
+                    continue; // keep collecting until things are quiet for DEBOUNCE
+                }
+                if (rescan || System.nanoTime() >= nextRescan) {
+                    scan();
+                    rescan = false;
+                    dirty.clear();
+                    nextRescan = System.nanoTime() + rescanInterval.toNanos();
+                    for (String id : snapshot().games().keySet()) {
+                        watchGame(watcher, keys, dir, id);
+                    }
+                    continue;
+                }
+                for (String id : dirty) {
+                    if (GameIds.isValid(id)) {
+                        refresh(id);
+                        watchGame(watcher, keys, dir, id);
+                    } else {
+                        rescan = true;
+                    }
+                }
+                dirty.clear();
+            }
+        } catch (ClosedWatchServiceException e) {
+            throw new InterruptedException("library monitor closed");
+        }
+    }
+
+    private static void watchGame(WatchService watcher, Map<WatchKey, String> keys, Path dir, String id) {
+        if (keys.containsValue(id)) {
+            return;
+        }
+        try {
+            keys.put(dir.resolve(id).register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), id);
+        } catch (IOException e) {
+            // gone or unreadable: the next refresh or rescan reports it
+        }
+    }
+
+    @Override
+    public int importLegacyState(Path jsonFile) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(jsonFile));
+        } catch (JsonProcessingException e) {
+            throw new IOException(jsonFile + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ")", e);
+        }
+        JsonNode games = root == null ? null : root.get("games");
+        if (games == null || !games.isArray()) {
+            throw new IOException(jsonFile + ": expected an object with a \"games\" array");
+        }
+        List<LocalGame> imported = new ArrayList<>();
+        int index = 0;
+        for (JsonNode entry : games) {
+            String where = jsonFile + ": games[" + index++ + "]";
+            String id = text(entry, "id");
+            String problem = GameIds.problem(id);
+            if (problem != null) {
+                throw new IOException(where + ": " + problem);
+            }
+            Availability availability = legacyAvailability(text(entry, "availability"), where);
+            long bytes = entry.has("size") ? entry.get("size").asLong() : entry.path("download_bytes").asLong();
+            String version = Optional.ofNullable(text(entry, "version")).orElse(text(entry, "downloaded_version"));
+            imported.add(new LocalGame(id, availability, version, text(entry, "installed_version"), List.of(), bytes,
+                    null));
+        }
+        synchronized (lock) {
+            Set<String> known = snapshot.games().keySet();
+            // Only fill in what no scan has seen: the disk always wins over an old state file.
+            List<LocalGame> fresh = imported.stream().filter(g -> !known.contains(g.id())).toList();
+            Map<String, LocalGame> all = new HashMap<>(snapshot.games());
+            fresh.forEach(g -> all.put(g.id(), g));
+            store.saveGames(fresh, Set.of());
+            snapshot = new LibrarySnapshot(snapshot.revision(), gameDirectory, all);
+            return fresh.size();
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Availability legacyAvailability(String value, String where) throws IOException {
+        if (value == null) {
+            return Availability.DOWNLOADED;
+        }
+        String normalized = value.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase();
+        try {
+            return Availability.valueOf(normalized);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(where + ": unknown availability '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package org.lanspread.library.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lanspread.library.internal.LibraryFixtures.downloaded;
+import static org.lanspread.library.internal.LibraryFixtures.installed;
+import static org.lanspread.library.internal.LibraryFixtures.library;
+import static org.lanspread.library.internal.LibraryFixtures.write;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lanspread.api.library.Availability;
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.library.InvalidGameDirectoryException;
+import org.lanspread.api.library.LibraryDelta;
+import org.lanspread.api.library.LibrarySnapshot;
+import org.lanspread.api.library.LocalGame;
+
+class GameLibraryTest {
+
+    @Test
+    void scanDerivesEveryAvailabilityStateFromTheDisk(@TempDir Path games) throws Exception {
+        downloaded(games, "quake3", "20240315", 100);
+        installed(downloaded(games, "ut99", "436", 100), "436");
+        installed(downloaded(games, "cs16", "2", 100), "1");
+        installed(Files.createDirectories(games.resolve("doom")), "1.9");
+        Files.createDirectories(games.resolve("warcraft3/local"));
+        write(games.resolve("halflife/halflife.part1.rar"), "partial download");
+        write(games.resolve("garbage/version.ini"), "name = x\nsomething\n");
+        write(games.resolve("garbage/garbage.rar"), "x");
+        write(games.resolve("no-archive/version.ini"), "7");
+        write(games.resolve("bad:name/version.ini"), "1");
+        Files.createDirectories(games.resolve(".lanspread-staging-quake3"));
+        write(games.resolve("readme.txt"), "not a game");
+
+        Map<String, LocalGame> byId = library().setGameDirectory(games).games();
+
+        assertEquals(List.of("bad:name", "cs16", "doom", "garbage", "halflife", "no-archive", "quake3", "ut99",
+                "warcraft3"), new ArrayList<>(byId.keySet()), "hidden folders and plain files are not games");
+        assertGame(byId.get("quake3"), Availability.DOWNLOADED, "20240315", null);
+        assertEquals(List.of("quake3.rar"), byId.get("quake3").archives());
+        assertEquals(100 + "20240315\n".length(), byId.get("quake3").downloadBytes());
+        assertGame(byId.get("ut99"), Availability.DOWNLOADED_AND_INSTALLED, "436", "436");
+        assertFalse(byId.get("ut99").updatePending());
+        assertGame(byId.get("cs16"), Availability.DOWNLOADED_AND_INSTALLED, "2", "1");
+        assertTrue(byId.get("cs16").updatePending(), "downloaded 2 over installed 1 is an update");
+        assertGame(byId.get("doom"), Availability.LOCAL_ONLY, null, "1.9");
+        assertGame(byId.get("warcraft3"), Availability.LOCAL_ONLY, null, null);
+        assertGame(byId.get("halflife"), Availability.INCOMPLETE, null, null);
+
+        LocalGame garbage = byId.get("garbage");
+        assertEquals(Availability.BROKEN, garbage.availability());
+        assertTrue(garbage.problem().contains(games.resolve("garbage/version.ini").toString()), garbage.problem());
+        assertTrue(byId.get("no-archive").problem().contains("no .rar archive"), byId.get("no-archive").problem());
+        assertTrue(byId.get("bad:name").problem().contains("not allowed"), byId.get("bad:name").problem());
+    }
+
+    private static void assertGame(LocalGame game, Availability availability, String downloaded, String installed) {
+        assertNotNull(game);
+        assertEquals(availability, game.availability(), game.toString());
+        assertEquals(downloaded, game.downloadedVersion(), game.toString());
+        assertEquals(installed, game.installedVersion(), game.toString());
+        assertNull(game.problem(), game.toString());
+    }
+
+    @Test
+    void versionIniIsOneLineOrAVersionKeyAndAnythingElseNamesTheFile(@TempDir Path dir) throws Exception {
+        assertEquals("20240315", VersionIni.read(write(dir.resolve("a.ini"), "20240315\n")));
+        assertEquals("1.2", VersionIni.read(write(dir.resolve("b.ini"), "\uFEFF; comment\n[game]\nname=UT\nversion = \"1.2\"\n")));
+        assertEquals("3", VersionIni.read(write(dir.resolve("c.ini"), "VERSION=3")));
+        for (String bad : List.of("", "\n\n", "line one\nline two\n", "version=1\nversion=2\n", "version=\n",
+                "1.0 beta", "../../etc", "[section]\n")) {
+            Path file = write(dir.resolve("bad.ini"), bad);
+            Exception e = assertThrows(VersionIni.InvalidVersionException.class, () -> VersionIni.read(file),
+                    "'" + bad + "' must be rejected");
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void refreshRereadsOneGameOnlyAndPublishesItsDelta(@TempDir Path games) throws Exception {
+        downloaded(games, "quake3", "1", 10);
+        downloaded(games, "ut99", "1", 10);
+        GameLibrary library = library();
+        LibrarySnapshot before = library.setGameDirectory(games);
+        List<LibraryDelta> deltas = new CopyOnWriteArrayList<>();
+        try (AutoCloseable listener = library.addListener(deltas::add)) {
+            installed(games.resolve("quake3"), "1");
+            write(games.resolve("ut99/version.ini"), "2"); // changed on disk, but not refreshed
+
+            LocalGame quake3 = library.refresh("quake3").orElseThrow();
+
+            assertEquals(Availability.DOWNLOADED_AND_INSTALLED, quake3.availability());
+            assertEquals(1, deltas.size());
+            assertEquals(List.of(quake3), deltas.get(0).changed());
+            assertTrue(deltas.get(0).removed().isEmpty());
+            LibrarySnapshot after = library.snapshot();
+            assertEquals(before.revision() + 1, after.revision());
+            assertEquals("1", after.games().get("ut99").downloadedVersion(), "a refresh of one game is not a scan");
+
+            assertTrue(library.refresh("quake3").isPresent());
+            assertEquals(1, deltas.size(), "no change, no delta");
+
+            Files.walk(games.resolve("quake3")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            assertTrue(library.refresh("quake3").isEmpty());
+            assertEquals(java.util.Set.of("quake3"), deltas.get(1).removed());
+        }
+        assertThrows(IllegalArgumentException.class, () -> library.refresh("../etc"));
+    }
+
+    @Test
+    void monitorPicksUpANewGameFolder(@TempDir Path games) throws Exception {
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+        List<LibraryDelta> deltas = new CopyOnWriteArrayList<>();
+        Thread monitor = new Thread(() -> {
+            try {
+                library.runMonitor(Duration.ofMinutes(10));
+            } catch (InterruptedException e) {
+                // stopped
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "library-monitor-test");
+        try (AutoCloseable listener = library.addListener(deltas::add)) {
+            monitor.start();
+            Thread.sleep(300); // let it register its watches
+            downloaded(games, "newgame", "5", 10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && !library.snapshot().games().containsKey("newgame")) {
+                Thread.sleep(50);
+            }
+            assertEquals(Availability.DOWNLOADED, library.snapshot().games().get("newgame").availability(),
+                    "the monitor saw the new folder (deltas: " + deltas + ")");
+            assertTrue(deltas.stream().anyMatch(d -> d.changed().stream().anyMatch(g -> g.id().equals("newgame"))));
+        } finally {
+            monitor.interrupt();
+            monitor.join(5000);
+        }
+        assertFalse(monitor.isAlive(), "the monitor stops when interrupted");
+    }
+
+    @Test
+    void gameDirectoryValidationNamesTheProblem(@TempDir Path dir) throws Exception {
+        Path file = write(dir.resolve("a-file"), "x");
+        GameLibrary library = library();
+        library.setGameDirectory(dir);
+
+        InvalidGameDirectoryException e = assertThrows(InvalidGameDirectoryException.class,
+                () -> library.setGameDirectory(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("is a file"), e.getMessage());
+        assertEquals(dir, library.gameDirectory(), "a refused directory changes nothing");
+
+        e = assertThrows(InvalidGameDirectoryException.class, () -> library.setGameDirectory(file.resolve("sub")));
+        assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+
+        e = assertThrows(InvalidGameDirectoryException.class,
+                () -> library.setGameDirectory(Path.of("/proc/lanspread-games")));
+        assertTrue(e.getMessage().contains("cannot be created"), e.getMessage());
+
+        // Not writable even for root: sysfs refuses new files.
+        e = assertThrows(InvalidGameDirectoryException.class, () -> library.setGameDirectory(Path.of("/sys/kernel")));
+        assertTrue(e.getMessage().contains("not writable"), e.getMessage());
+
+        Path created = dir.resolve("new/games");
+        assertEquals(created, library.setGameDirectory(created).gameDirectory());
+        assertTrue(Files.isDirectory(created), "a missing directory is created");
+    }
+
+    @Test
+    void manifestHashesEveryChunkAndReusesHashesUntilAFileChanges(@TempDir Path games) throws Exception {
+        Path folder = downloaded(games, "big", "1", GameManifest.DEFAULT_CHUNK_SIZE * 2 + 12345);
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+
+        GameManifest manifest = library.manifest("big");
+        assertEquals("1", manifest.version());
+        assertEquals(List.of("big.rar", "version.ini"), manifest.files().stream().map(GameManifest.ManifestFile::path).toList());
+        GameManifest.ManifestFile archive = manifest.files().get(0);
+        byte[] bytes = Files.readAllBytes(folder.resolve("big.rar"));
+        assertEquals(bytes.length, archive.size());
+        assertEquals(3, archive.chunks().size());
+        for (int i = 0; i < 3; i++) {
+            int from = i * manifest.chunkSize();
+            byte[] chunk = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + manifest.chunkSize()));
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chunk)),
+                    archive.chunks().get(i), "chunk " + i);
+        }
+
+        // Same size and mtime: the cached hashes are used (so a silent overwrite is not seen, by design).
+        FileTime mtime = Files.getLastModifiedTime(folder.resolve("big.rar"));
+        bytes[0] ^= 1;
+        Files.write(folder.resolve("big.rar"), bytes);
+        Files.setLastModifiedTime(folder.resolve("big.rar"), mtime);
+        assertEquals(archive.chunks(), library.manifest("big").files().get(0).chunks());
+
+        // A new mtime invalidates the cache.
+        Files.setLastModifiedTime(folder.resolve("big.rar"), FileTime.fromMillis(mtime.toMillis() + 5000));
+        List<String> rehashed = library.manifest("big").files().get(0).chunks();
+        assertFalse(rehashed.get(0).equals(archive.chunks().get(0)));
+        assertEquals(archive.chunks().subList(1, 3), rehashed.subList(1, 3));
+
+        assertThrows(IllegalStateException.class, () -> library.manifest("missing-game"));
+    }
+}

@@ -1,0 +1,53 @@
+package org.lanspread.library.internal;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.lanspread.api.library.GameLibrary;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** Shared helpers: the real library service, and game folders written to disk. */
+final class LibraryFixtures {
+
+    private LibraryFixtures() {
+    }
+
+    static GameLibrary library() throws InterruptedException {
+        BundleContext context = FrameworkUtil.getBundle(LocalGameLibrary.class).getBundleContext();
+        ServiceTracker<GameLibrary, GameLibrary> tracker = new ServiceTracker<>(context, GameLibrary.class, null);
+        tracker.open();
+        try {
+            GameLibrary library = tracker.waitForService(10_000);
+            assertNotNull(library, "GameLibrary service not registered");
+            return library;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    static Path write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    /** A downloaded game: version.ini and one archive of {@code archiveBytes} bytes. */
+    static Path downloaded(Path games, String id, String version, int archiveBytes) throws IOException {
+        Path folder = games.resolve(id);
+        write(folder.resolve("version.ini"), version + "\n");
+        byte[] data = new byte[archiveBytes];
+        new java.util.Random(id.hashCode()).nextBytes(data);
+        Files.write(folder.resolve(id + ".rar"), data);
+        return folder;
+    }
+
+    /** Unpacks (pretends to) into local/ with an install marker for {@code version}. */
+    static void installed(Path folder, String version) throws IOException {
+        write(folder.resolve("local/game.exe"), "binary");
+        write(folder.resolve("local/.lanspread.json"), "{\"version\":\"" + version + "\"}");
+    }
+}

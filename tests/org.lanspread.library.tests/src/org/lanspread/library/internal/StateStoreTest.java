@@ -1,0 +1,98 @@
+package org.lanspread.library.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lanspread.library.internal.LibraryFixtures.downloaded;
+import static org.lanspread.library.internal.LibraryFixtures.library;
+import static org.lanspread.library.internal.LibraryFixtures.write;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lanspread.api.library.Availability;
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.LocalGame;
+import org.sqlite.SQLiteDataSource;
+
+class StateStoreTest {
+
+    private static void sql(Path db, String... statements) throws Exception {
+        SQLiteDataSource source = new SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + db);
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Test
+    void aSchemaOneDatabaseIsMigratedAndKeepsItsGames(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("library.db");
+        sql(db, StateStore.MIGRATIONS.get(0).get(0), "PRAGMA user_version = 1",
+                "INSERT INTO games (id, availability, downloaded_version, installed_version, download_bytes, problem, "
+                        + "updated_at) VALUES ('quake3', 'DOWNLOADED', '20240315', NULL, 1234, NULL, 0)");
+
+        try (StateStore store = StateStore.open(db)) {
+            assertEquals(StateStore.SCHEMA_VERSION, store.schemaVersion());
+            LocalGame quake3 = store.loadGames().get("quake3");
+            assertEquals(new LocalGame("quake3", Availability.DOWNLOADED, "20240315", null, List.of(), 1234, null), quake3);
+            store.saveFile("quake3", "quake3.rar", new StateStore.CachedFile(10, 20, 4, List.of("ab", "cd")));
+            assertEquals(List.of("ab", "cd"), store.cachedFile("quake3", "quake3.rar").chunks());
+        }
+        try (StateStore again = StateStore.open(db)) {
+            assertEquals(StateStore.SCHEMA_VERSION, again.schemaVersion(), "opening a current file is a no-op");
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerVersionIsRefusedAndLeftUntouched(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("library.db");
+        sql(db, "CREATE TABLE future (x INT)", "PRAGMA user_version = 99");
+        byte[] before = Files.readAllBytes(db);
+        IOException e = assertThrows(IOException.class, () -> StateStore.open(db));
+        assertTrue(e.getMessage().contains("newer LanSpread") && e.getMessage().contains(db.toString()), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(db));
+    }
+
+    @Test
+    void legacyJsonStateIsImportedIgnoringRetiredFields(@TempDir Path dir) throws Exception {
+        Path games = Files.createDirectories(dir.resolve("games"));
+        downloaded(games, "on-disk", "9", 10);
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+        Path json = write(dir.resolve("state.json"), """
+                {"version": 3, "games": [
+                  {"id": "quake3", "version": "20240315", "availability": "Downloaded", "size": 500,
+                   "manifest_hash": "d41d8cd98f00b204e9800998ecf8427e", "some_future_field": [1, 2]},
+                  {"id": "doom", "installed_version": "1.9", "availability": "LocalOnly"},
+                  {"id": "on-disk", "version": "1", "availability": "Downloaded"}
+                ]}
+                """);
+
+        assertEquals(2, library.importLegacyState(json), "the game already scanned keeps its disk state");
+        Map<String, LocalGame> known = library.snapshot().games();
+        assertEquals("20240315", known.get("quake3").downloadedVersion());
+        assertEquals(500, known.get("quake3").downloadBytes());
+        assertEquals(Availability.LOCAL_ONLY, known.get("doom").availability());
+        assertEquals("9", known.get("on-disk").downloadedVersion());
+
+        Path broken = write(dir.resolve("broken.json"), "{\"games\": [ {\"id\": \"x\",, } ]}");
+        IOException e = assertThrows(IOException.class, () -> library.importLegacyState(broken));
+        assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("line 1"), e.getMessage());
+
+        Path badId = write(dir.resolve("bad-id.json"), "{\"games\": [ {\"id\": \"ok\"}, {\"id\": \"../x\"} ]}");
+        e = assertThrows(IOException.class, () -> library.importLegacyState(badId));
+        assertTrue(e.getMessage().contains("games[1]"), e.getMessage());
+        assertTrue(!library.snapshot().games().containsKey("ok"), "a rejected file imports nothing");
+    }
+}
