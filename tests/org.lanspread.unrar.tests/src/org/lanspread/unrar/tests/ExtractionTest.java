@@ -1,0 +1,263 @@
+package org.lanspread.unrar.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lanspread.unrar.tests.Extractors.byId;
+import static org.lanspread.unrar.tests.Extractors.listing;
+import static org.lanspread.unrar.tests.Extractors.sha256;
+import static org.lanspread.unrar.tests.Extractors.tree;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.lanspread.api.archive.ArchiveException;
+import org.lanspread.api.archive.ArchiveException.Reason;
+import org.lanspread.api.archive.ArchiveExtractor;
+import org.lanspread.api.archive.Cancellation;
+import org.lanspread.api.archive.ExtractionListener;
+import org.lanspread.api.archive.ExtractionResult;
+import org.lanspread.testing.rar.RarWriter;
+import org.lanspread.testing.rar.RarWriter.Format;
+
+class ExtractionTest {
+
+    @TempDir
+    Path dir;
+
+    /** Writes a small game: a directory, a text file and 300 kB of random data. Returns expected tree. */
+    private Map<String, String> game(RarWriter writer) throws Exception {
+        byte[] data = new RarWriter.RandomStream(42, 300_000).readAllBytes();
+        writer.directory("bin").file("bin/readme.txt", "hello LAN\n").file("data.pak", data);
+        Map<String, String> expected = new TreeMap<>();
+        expected.put("bin", "dir");
+        expected.put("bin/readme.txt", sha256("hello LAN\n".getBytes()));
+        expected.put("data.pak", sha256(data));
+        return expected;
+    }
+
+    private void assertNothingLeft(Path target, Set<String> before) throws Exception {
+        assertFalse(Files.exists(target), "the target must not exist after a failure");
+        assertEquals(before, listing(dir), "nothing else may appear next to the target either");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    void extractsStoredArchivesByteForByte(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[1]));
+        Map<String, String> expected = game(writer);
+        Path archive = writer.write(dir.resolve("archives"), "game").get(0);
+        List<long[]> progress = new ArrayList<>();
+        ExtractionListener listener = (bytes, total, entries, entriesTotal) -> progress
+                .add(new long[] { bytes, total, entries, entriesTotal });
+
+        ExtractionResult result = byId(parts[0]).extract(archive, dir.resolve("local"), listener, Cancellation.NEVER);
+
+        assertEquals(expected, tree(dir.resolve("local")));
+        assertEquals(3, result.entries());
+        assertEquals(300_010, result.bytes());
+        long[] last = progress.get(progress.size() - 1);
+        assertEquals(300_010, last[0], "progress ends at the total");
+        assertEquals(300_010, last[1]);
+        assertEquals(3, last[2]);
+        assertTrue(progress.stream().allMatch(p -> p[0] <= p[1]), "progress never passes the total");
+        assertEquals(Set.of("", "archives", "archives/game.rar", "local", "local/bin", "local/bin/readme.txt",
+                "local/data.pak"), listing(dir), "no staging folder is left behind");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "RAR4:PARTS", "RAR4:OLD", "RAR5:PARTS" })
+    void junrarExtractsMultiVolumeSets(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[0])).volumeSize(64 * 1024)
+                .naming(RarWriter.Naming.valueOf(parts[1]));
+        Map<String, String> expected = game(writer);
+        writer.file("zz-last.txt", "starts in a later volume");
+        expected.put("zz-last.txt", sha256("starts in a later volume".getBytes()));
+        List<Path> volumes = writer.write(dir.resolve("archives"), "game");
+        assertTrue(volumes.size() >= 5, "several volumes: " + volumes);
+
+        byId("junrar").extract(volumes.get(0), dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER);
+
+        assertEquals(expected, tree(dir.resolve("local")));
+    }
+
+    @Test
+    void sidecarRefusesVolumeSetsWithAClearError() throws Exception {
+        RarWriter writer = RarWriter.rar5().volumeSize(64 * 1024);
+        game(writer);
+        List<Path> volumes = writer.write(dir.resolve("archives"), "game");
+        Set<String> before = listing(dir);
+        ArchiveException e = assertThrows(ArchiveException.class, () -> byId("sidecar").extract(volumes.get(0),
+                dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+        assertEquals(Reason.UNSUPPORTED, e.reason());
+        assertTrue(e.getMessage().contains("multi-volume") && e.getMessage().contains(volumes.get(0).toString()),
+                e.getMessage());
+        assertNothingLeft(dir.resolve("local"), before);
+    }
+
+    @Test
+    void bothExtractorsAgreeOnACompressedRar4Archive() throws Exception {
+        Path archive = Extractors.testDocument("test-documents/test-documents.rar", Files.createDirectories(dir.resolve("in")));
+        byId("junrar").extract(archive, dir.resolve("by-junrar"), ExtractionListener.NONE, Cancellation.NEVER);
+        byId("sidecar").extract(archive, dir.resolve("by-sidecar"), ExtractionListener.NONE, Cancellation.NEVER);
+        Map<String, String> junrar = tree(dir.resolve("by-junrar"));
+        assertEquals(junrar, tree(dir.resolve("by-sidecar")), "two independent decoders give the same bytes");
+        assertTrue(junrar.containsKey("test-documents/testTXT.txt"), junrar.toString());
+        String text = Files.readString(dir.resolve("by-junrar/test-documents/testTXT.txt"));
+        assertTrue(text.startsWith("Test d"), text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar", "sidecar" })
+    void encryptedArchivesAreRefused(String extractor) throws Exception {
+        Path archive = Extractors.testDocument("test-documents/test-documents-enc.rar", Files.createDirectories(dir.resolve("in")));
+        Path flagged = RarWriter.rar4().encryptedFile("secret.bin", new byte[100]).write(dir.resolve("in"), "flagged").get(0);
+        Set<String> before = listing(dir);
+        for (Path file : List.of(archive, flagged)) {
+            ArchiveException e = assertThrows(ArchiveException.class, () -> byId(extractor).extract(file,
+                    dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+            assertEquals(Reason.ENCRYPTED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
+            assertNothingLeft(dir.resolve("local"), before);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    void hostileEntriesAreRefusedBeforeAnythingIsWritten(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        Format format = Format.valueOf(parts[1]);
+        Map<String, RarWriter> hostile = new TreeMap<>();
+        hostile.put("absolute", RarWriter.of(format).file("good.txt", "x").file("/tmp/lanspread-evil.txt", "evil"));
+        hostile.put("dotdot", RarWriter.of(format).file("good.txt", "x").file("../evil.txt", "evil"));
+        hostile.put("nested-dotdot", RarWriter.of(format).file("good.txt", "x").file("a/b/../../../evil.txt", "evil"));
+        hostile.put("drive", RarWriter.of(format).file("good.txt", "x").file("C:/evil.txt", "evil"));
+        hostile.put("link-absolute", RarWriter.of(format).file("good.txt", "x").symlink("etc", "/etc")
+                .file("etc/evil.txt", "evil"));
+        hostile.put("link-outside", RarWriter.of(format).file("good.txt", "x").symlink("up", "../..")
+                .file("up/evil.txt", "evil"));
+        Path archives = Files.createDirectories(dir.resolve("archives"));
+        Path target = dir.resolve("work/local");
+        Files.createDirectories(target.getParent());
+        for (Map.Entry<String, RarWriter> entry : hostile.entrySet()) {
+            Path archive = entry.getValue().write(archives, entry.getKey()).get(0);
+            Set<String> before = listing(dir);
+            ArchiveException e = assertThrows(ArchiveException.class, () -> byId(parts[0]).extract(archive, target,
+                    ExtractionListener.NONE, Cancellation.NEVER), entry.getKey());
+            assertEquals(Reason.UNSAFE_ENTRY, e.reason(), entry.getKey() + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(archive.toString()), e.getMessage());
+            assertNothingLeft(target, before);
+            assertFalse(Files.exists(Path.of("/tmp/lanspread-evil.txt")));
+        }
+    }
+
+    @Test
+    void linksInsideTheTargetAreKept() throws Exception {
+        Path archive = RarWriter.rar5().file("data/real.txt", "real").symlink("alias.txt", "data/real.txt")
+                .write(dir.resolve("archives"), "links").get(0);
+        byId("junrar").extract(archive, dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER);
+        assertEquals("real", Files.readString(dir.resolve("local/alias.txt")));
+        assertTrue(Files.isSymbolicLink(dir.resolve("local/alias.txt")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    void damagedArchivesNameTheFileAndLeaveNothing(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        Path archives = Files.createDirectories(dir.resolve("archives"));
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[1]));
+        game(writer);
+        Path good = writer.write(archives, "good").get(0);
+        byte[] bytes = Files.readAllBytes(good);
+
+        byte[] flipped = bytes.clone();
+        flipped[flipped.length - 5000] ^= 0x55; // inside data.pak's data: CRC mismatch
+        Path corrupt = Files.write(archives.resolve("corrupt.rar"), flipped);
+        Path truncated = Files.write(archives.resolve("truncated.rar"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path notRar = Files.writeString(archives.resolve("not-a.rar"), "just text, no archive here");
+
+        for (Path file : List.of(corrupt, truncated, notRar)) {
+            Set<String> before = listing(dir);
+            ArchiveException e = assertThrows(ArchiveException.class, () -> byId(parts[0]).extract(file,
+                    dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER), file.toString());
+            assertTrue(Set.of(Reason.CORRUPT, Reason.TRUNCATED).contains(e.reason()), file + ": " + e.reason());
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertNothingLeft(dir.resolve("local"), before);
+        }
+    }
+
+    @Test
+    void aMissingVolumeIsNamed() throws Exception {
+        RarWriter writer = RarWriter.rar4().volumeSize(64 * 1024);
+        game(writer);
+        List<Path> volumes = writer.write(dir.resolve("archives"), "game");
+        Files.delete(volumes.get(2));
+        Set<String> before = listing(dir);
+        ArchiveException e = assertThrows(ArchiveException.class, () -> byId("junrar").extract(volumes.get(0),
+                dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+        assertEquals(Reason.MISSING_VOLUME, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains(volumes.get(2).getFileName().toString()), e.getMessage());
+        assertNothingLeft(dir.resolve("local"), before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar", "sidecar" })
+    void cancellationMidExtractionLeavesTheTargetUnchanged(String extractor) throws Exception {
+        long size = 96L * 1024 * 1024;
+        Path archive = RarWriter.rar5().file("small.txt", "first").randomFile("huge.bin", size, 1)
+                .write(dir.resolve("archives"), "big").get(0);
+        Set<String> before = listing(dir);
+        AtomicBoolean cancel = new AtomicBoolean();
+        long[] seen = { 0 };
+        ExtractionListener listener = (bytes, total, entries, entriesTotal) -> {
+            seen[0] = bytes;
+            if (bytes > 8L * 1024 * 1024) {
+                cancel.set(true);
+            }
+        };
+        ArchiveException e = assertThrows(ArchiveException.class,
+                () -> byId(extractor).extract(archive, dir.resolve("local"), listener, cancel::get));
+        assertEquals(Reason.CANCELLED, e.reason(), e.getMessage());
+        if (extractor.equals("junrar")) {
+            // junrar checks between buffers; bsdtar is polled, and may finish a fast disk write first
+            assertTrue(seen[0] < size, "stopped before the end: " + seen[0]);
+        }
+        assertNothingLeft(dir.resolve("local"), before);
+    }
+
+    @Test
+    void theTargetMustNotExist() throws Exception {
+        Path archive = RarWriter.rar4().file("a.txt", "a").write(dir.resolve("archives"), "a").get(0);
+        Files.createDirectories(dir.resolve("local/keep"));
+        ArchiveException e = assertThrows(ArchiveException.class, () -> byId("junrar").extract(archive,
+                dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertTrue(Files.isDirectory(dir.resolve("local/keep")), "an existing target is left alone");
+    }
+
+    @Test
+    void rankingsPutTheJavaExtractorFirstAndBothAreAvailable() throws Exception {
+        assertEquals("junrar", Extractors.best().getProperty("extractor.id"));
+        assertEquals(20, Extractors.best().getProperty("service.ranking"));
+        ArchiveExtractor sidecar = byId("sidecar");
+        assertTrue(sidecar.available(), "bsdtar is installed by the test script");
+        assertEquals("sidecar", sidecar.id());
+        try (InputStream ignored = InputStream.nullInputStream()) {
+            assertEquals("junrar", byId("junrar").id());
+        }
+    }
+}

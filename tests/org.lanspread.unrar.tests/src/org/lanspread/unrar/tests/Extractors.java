@@ -1,0 +1,103 @@
+package org.lanspread.unrar.tests;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.lanspread.api.archive.ArchiveExtractor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** The registered extractors, looked up as any consumer would, and helpers to compare trees by SHA-256. */
+final class Extractors {
+
+    private Extractors() {
+    }
+
+    static BundleContext context() {
+        return FrameworkUtil.getBundle(Extractors.class).getBundleContext();
+    }
+
+    static ArchiveExtractor byId(String id) throws Exception {
+        ServiceTracker<ArchiveExtractor, ArchiveExtractor> tracker = new ServiceTracker<>(context(),
+                context().createFilter("(&(objectClass=" + ArchiveExtractor.class.getName() + ")(extractor.id=" + id + "))"),
+                null);
+        tracker.open();
+        try {
+            ArchiveExtractor extractor = tracker.waitForService(10_000);
+            assertNotNull(extractor, "extractor '" + id + "' is not registered");
+            return extractor;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** The extractor a consumer gets without a preference: the highest service ranking. */
+    static ServiceReference<ArchiveExtractor> best() {
+        return context().getServiceReference(ArchiveExtractor.class);
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Relative path -> SHA-256 for files, "dir" for directories, "-> target" for links. */
+    static Map<String, String> tree(Path root) throws Exception {
+        Map<String, String> tree = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                String key = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    tree.put(key, "-> " + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    tree.put(key, "dir");
+                } else {
+                    tree.put(key, sha256(p));
+                }
+            }
+        }
+        return tree;
+    }
+
+    /** Every path below {@code dir} (to show that nothing appeared outside a target). */
+    static java.util.Set<String> listing(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.map(p -> dir.relativize(p).toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        }
+    }
+
+    /** A RAR file from Tika's test documents, unpacked by the build into {@code lanspread.fixtures}. */
+    static Path testDocument(String name, Path dir) throws IOException {
+        String fixtures = System.getProperty("lanspread.fixtures");
+        if (fixtures == null) {
+            throw new IllegalStateException("lanspread.fixtures is not set: run the tests through Maven");
+        }
+        Path source = Path.of(fixtures, name);
+        return Files.copy(source, dir.resolve(source.getFileName()));
+    }
+}
