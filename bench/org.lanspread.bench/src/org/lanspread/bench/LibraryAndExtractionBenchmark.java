@@ -1,0 +1,197 @@
+package org.lanspread.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.lanspread.api.archive.ArchiveExtractor;
+import org.lanspread.api.archive.Cancellation;
+import org.lanspread.api.archive.ExtractionListener;
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.testing.rar.RarWriter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Figures for the library and the extractors, measured in one run against the real services and printed as a
+ * table. Nothing here asserts a time: the goals are printed next to the figures.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LibraryAndExtractionBenchmark {
+
+    private static final Path ROOT = Path.of(System.getProperty("lanspread.bench.dir", "target/bench-data"));
+    private static final long GIB = Long.getLong("lanspread.bench.gib", 1) * 1024 * 1024 * 1024;
+    private static final int RUNS = 3;
+    private static final List<String> REPORT = new ArrayList<>();
+
+    private static <T> T service(Class<T> type, String filter) throws Exception {
+        BundleContext context = FrameworkUtil.getBundle(LibraryAndExtractionBenchmark.class).getBundleContext();
+        ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
+                : new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(10_000);
+            assertNotNull(service, type.getName());
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    @FunctionalInterface
+    interface Run {
+        void run() throws Exception;
+    }
+
+    /** Median, min and max wall time of {@code runs} runs, in milliseconds; {@code before} runs untimed first. */
+    private static double[] time(int runs, Run before, Run run) throws Exception {
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            if (before != null) {
+                before.run();
+            }
+            long start = System.nanoTime();
+            run.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new double[] { ms[runs / 2], ms[0], ms[runs - 1] };
+    }
+
+    private static String mibs(long bytes, double ms) {
+        return String.format(Locale.ROOT, "%.0f MiB/s", bytes / 1048576.0 / (ms / 1000));
+    }
+
+    private static void row(String what, double[] t, String rate, String note) {
+        REPORT.add(String.format(Locale.ROOT, "| %s | %.1f ms (%.1f-%.1f) | %s | %s |", what, t[0], t[1], t[2], rate, note));
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    @Test
+    @Order(1)
+    void scanOf2000GameFolders() throws Exception {
+        Path games = ROOT.resolve("scan-games");
+        delete(games);
+        for (int i = 0; i < 2000; i++) {
+            Path game = Files.createDirectories(games.resolve(String.format("game-%04d", i)));
+            Files.writeString(game.resolve("version.ini"), "2024" + i + "\n");
+            Files.write(game.resolve("game.part1.rar"), new byte[512]);
+            Files.write(game.resolve("game.part2.rar"), new byte[256]);
+            if (i % 3 == 0) {
+                Files.createDirectories(game.resolve("local"));
+                Files.writeString(game.resolve("local/.lanspread.json"), "{\"version\":\"2024" + i + "\"}");
+            }
+        }
+        GameLibrary library = service(GameLibrary.class, null);
+        assertEquals(2000, library.setGameDirectory(games).games().size());
+        library.scan(); // warm
+        double[] t = time(7, null, library::scan);
+        row("scan of 2,000 game folders (warm)", t, String.format(Locale.ROOT, "%.0f folders/s", 2000 / (t[0] / 1000)),
+                "goal < 300 ms: " + (t[0] < 300 ? "met" : "NOT met"));
+    }
+
+    @Test
+    @Order(2)
+    void chunkHashingAgainstSha256sum() throws Exception {
+        Path games = ROOT.resolve("hash-games");
+        delete(games);
+        Path game = Files.createDirectories(games.resolve("big-game"));
+        Files.writeString(game.resolve("version.ini"), "1\n");
+        Path archive = game.resolve("big-game.rar");
+        try (var in = new RarWriter.RandomStream(3, GIB)) {
+            Files.copy(in, archive);
+        }
+        exec("sh", "-c", "cat '" + archive + "' > /dev/null"); // both read from the page cache
+        GameLibrary library = service(GameLibrary.class, null);
+        library.setGameDirectory(games);
+        double[] sha = time(RUNS, null, () -> exec("sha256sum", archive.toString()));
+        long[] bump = { 0 };
+        double[] ours = time(RUNS,
+                () -> Files.setLastModifiedTime(archive, FileTime.fromMillis(1_700_000_000_000L + ++bump[0] * 1000)),
+                () -> library.manifest("big-game"));
+        GameManifest manifest = library.manifest("big-game");
+        assertEquals(GIB / GameManifest.DEFAULT_CHUNK_SIZE, manifest.files().get(0).chunks().size());
+        row("sha256sum of 1 GiB", sha, mibs(GIB, sha[0]), "reference");
+        row("manifest: SHA-256 per 4 MiB chunk of 1 GiB", ours, mibs(GIB, ours[0]),
+                String.format(Locale.ROOT, "%.2fx sha256sum (goal >= 0.8x)", sha[0] / ours[0]));
+        delete(games);
+    }
+
+    @Test
+    @Order(3)
+    void extractionOfAStoredRarAgainstBsdtar() throws Exception {
+        Path dir = ROOT.resolve("extract");
+        delete(dir);
+        Path archive = RarWriter.rar5().randomFile("data/game.bin", GIB, 5).file("data/readme.txt", "bench\n")
+                .write(dir.resolve("archive"), "big").get(0);
+        exec("sh", "-c", "cat '" + archive + "' > /dev/null");
+        Path out = dir.resolve("out");
+        double[] bsdtar = time(RUNS, () -> {
+            delete(out);
+            Files.createDirectories(out);
+        }, () -> exec("bsdtar", "-xf", archive.toString(), "-C", out.toString()));
+        row("bsdtar -xf (1 GiB stored RAR5)", bsdtar, mibs(GIB, bsdtar[0]), "reference");
+        for (String id : List.of("junrar", "sidecar")) {
+            ArchiveExtractor extractor = service(ArchiveExtractor.class, "(extractor.id=" + id + ")");
+            double[] t = time(RUNS, () -> delete(out),
+                    () -> extractor.extract(archive, out, ExtractionListener.NONE, Cancellation.NEVER));
+            assertEquals(GIB, Files.size(out.resolve("data/game.bin")));
+            row(id + " extractor (staged, CRC-checked)", t, mibs(GIB, t[0]),
+                    String.format(Locale.ROOT, "%.2fx bsdtar%s", bsdtar[0] / t[0],
+                            id.equals("junrar") ? " (goal >= 0.8x)" : ""));
+        }
+        delete(dir);
+    }
+
+    @AfterAll
+    static void print() {
+        StringBuilder table = new StringBuilder("\n=== LanSpread library and extraction benchmark ("
+                + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version") + ", median of runs, range in brackets) ===\n");
+        table.append("| case | time | throughput | vs goal |\n|---|---|---|---|\n");
+        REPORT.forEach(r -> table.append(r).append('\n'));
+        System.out.println(table);
+    }
+}
