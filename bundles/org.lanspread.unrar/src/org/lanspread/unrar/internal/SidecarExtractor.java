@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Extraction by an external tool run as a child process: {@code bsdtar} (libarchive; Debian package
- * libarchive-tools), which reads RAR4 and RAR5 single-volume archives. Its listing is checked like any other
- * before it writes anything, its verbose output drives progress, and its exit status and messages are mapped to
- * {@link Reason}s. Multi-volume sets are refused with a clear error: bsdtar reads one file only.
+ * libarchive-tools), which decodes RAR4 and RAR5. The entries are listed and checked like any other before it
+ * writes anything (headers read with junrar's parser: bsdtar neither refuses encrypted stored entries nor checks
+ * CRCs), its verbose output drives progress, its exit status and messages are mapped to {@link Reason}s, and
+ * every extracted file is verified against its CRC32. bsdtar reads a single file, so a volume set is joined into
+ * one archive on the fly ({@link VolumeJoiner}) and piped to it.
  */
 @Component(service = ArchiveExtractor.class, property = { "service.ranking:Integer=10", "extractor.id=sidecar" })
 public class SidecarExtractor extends StagedExtractor {
@@ -71,13 +74,8 @@ public class SidecarExtractor extends StagedExtractor {
     List<EntryInfo> list(Path first) throws ArchiveException {
         Path tool = requireTool(first);
         try {
-            Boolean volume = RarHeaders.isVolume(first);
-            if (volume == null) {
+            if (RarHeaders.isVolume(first) == null) {
                 throw new ArchiveException(Reason.CORRUPT, first, "not a RAR archive");
-            }
-            if (volume) {
-                throw new ArchiveException(Reason.UNSUPPORTED, first, "a volume of a multi-volume set: bsdtar reads "
-                        + "single archives only; use the junrar extractor for volume sets");
             }
         } catch (IOException e) {
             throw new ArchiveException(Reason.IO, first, e.getMessage(), e);
@@ -93,7 +91,16 @@ public class SidecarExtractor extends StagedExtractor {
         Path tool = requireTool(first);
         Map<String, EntryInfo> byName = new HashMap<>();
         entries.forEach(e -> byName.put(stripSlash(e.name()), e));
-        Result result = run(List.of(tool.toString(), "-xvf", first.toString(), "-C", staging.toString()), progress,
+        boolean volumeSet;
+        try {
+            volumeSet = Boolean.TRUE.equals(RarHeaders.isVolume(first));
+        } catch (IOException e) {
+            throw new ArchiveException(Reason.IO, first, e.getMessage(), e);
+        }
+        // bsdtar reads one file: a volume set is joined into one archive on the fly and piped to it.
+        VolumeJoiner joined = volumeSet ? VolumeJoiner.plan(first) : null;
+        String input = joined == null ? first.toString() : "-";
+        Result result = run(List.of(tool.toString(), "-xvf", input, "-C", staging.toString()), joined, progress,
                 staging, byName, first);
         if (result.exit != 0) {
             throw failure(first, result.output);
@@ -136,66 +143,61 @@ public class SidecarExtractor extends StagedExtractor {
     }
 
     /**
-     * Runs the tool, polling its output so that cancellation is seen within {@value #POLL_MILLIS} ms. With
-     * {@code progress}, lines "x name" mark an entry starting; the previous one is then complete.
+     * Runs the tool with its output going to a log file that is read as it grows, so that feeding its standard
+     * input ({@code stdin}, may be null) cannot deadlock against a full output pipe. Cancellation is checked
+     * between input chunks and every {@value #POLL_MILLIS} ms. With {@code progress}, lines "x name" mark an entry
+     * starting; the previous one is then complete.
      */
-    private static Result run(List<String> command, Progress progress, Path staging, Map<String, EntryInfo> entries,
-            Path archive) throws ArchiveException {
+    private static Result run(List<String> command, VolumeJoiner stdin, Progress progress, Path staging,
+            Map<String, EntryInfo> entries, Path archive) throws ArchiveException {
+        Path log;
+        try {
+            log = Files.createTempFile("lanspread-sidecar", ".log");
+        } catch (IOException e) {
+            throw new ArchiveException(Reason.IO, archive, "cannot create a log file: " + e.getMessage(), e);
+        }
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
+            deleteQuietly(log);
             throw new ArchiveException(Reason.IO, archive, "cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        StringBuilder line = new StringBuilder();
-        EntryInfo[] current = { null };
-        long[] credited = { 0 };
-        try (InputStream out = process.getInputStream()) {
-            byte[] buffer = new byte[8192];
-            while (true) {
-                if (progress != null && (progress.isCancelledQuietly())) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                    progress.checkCancelled();
-                }
-                boolean exited = process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                int available;
-                while ((available = out.available()) > 0 || exited) {
-                    int n = out.read(buffer, 0, Math.min(buffer.length, Math.max(available, 1)));
-                    if (n < 0) {
-                        break;
-                    }
-                    all.write(buffer, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        char c = (char) (buffer[i] & 0xFF);
-                        if (c == '\n') {
-                            onLine(line.toString(), progress, entries, current, credited);
-                            line.setLength(0);
-                        } else {
-                            line.append(c);
+        Tail tail = new Tail(log, progress, staging, entries);
+        try {
+            try (OutputStream in = process.getOutputStream()) {
+                if (stdin != null) {
+                    stdin.writeTo(new java.io.FilterOutputStream(in) {
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            if (progress != null && progress.isCancelledQuietly()) {
+                                throw new CancelledFeed();
+                            }
+                            out.write(b, off, len);
+                            tail.poll();
                         }
-                    }
+                    });
                 }
-                if (progress != null && current[0] != null && !current[0].directory() && staging != null) {
-                    // Smooth progress inside a large entry: what the tool has written so far.
-                    try {
-                        long size = Files.size(staging.resolve(current[0].name()));
-                        if (size > credited[0]) {
-                            progress.bytes(size - credited[0]);
-                            credited[0] = size;
-                        }
-                    } catch (IOException e) {
-                        // not created yet
-                    }
-                }
-                if (exited) {
+            } catch (CancelledFeed e) {
+                // handled below: the process is killed
+            } catch (IOException e) {
+                // bsdtar stopped reading (it failed): its exit status and messages say why
+            }
+            while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                tail.poll();
+                if (progress != null && progress.isCancelledQuietly()) {
                     break;
                 }
             }
-            finishEntry(progress, current, credited);
-            return new Result(process.exitValue(), all.toString(StandardCharsets.UTF_8));
+            if (progress != null && progress.isCancelledQuietly()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                progress.checkCancelled();
+            }
+            tail.poll();
+            tail.finish();
+            return new Result(process.exitValue(), tail.text());
         } catch (IOException e) {
             process.destroyForcibly();
             throw new ArchiveException(Reason.IO, archive, "reading " + command.get(0) + "'s output: " + e.getMessage(), e);
@@ -203,6 +205,82 @@ public class SidecarExtractor extends StagedExtractor {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new ArchiveException(Reason.CANCELLED, archive, "interrupted");
+        } finally {
+            deleteQuietly(log);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file
+        }
+    }
+
+    /** Thrown out of the input feed when cancelled. */
+    private static final class CancelledFeed extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Follows the tool's log file: collects its text and turns "x name" lines into progress. */
+    private static final class Tail {
+        private final Path log;
+        private final Progress progress;
+        private final Path staging;
+        private final Map<String, EntryInfo> entries;
+        private final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        private final StringBuilder line = new StringBuilder();
+        private final EntryInfo[] current = { null };
+        private final long[] credited = { 0 };
+        private long read;
+
+        Tail(Path log, Progress progress, Path staging, Map<String, EntryInfo> entries) {
+            this.log = log;
+            this.progress = progress;
+            this.staging = staging;
+            this.entries = entries;
+        }
+
+        void poll() throws IOException {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+                int n;
+                while ((n = channel.read(buffer, read)) > 0) {
+                    read += n;
+                    all.write(buffer.array(), 0, n);
+                    for (int i = 0; i < n; i++) {
+                        char c = (char) (buffer.get(i) & 0xFF);
+                        if (c == '\n') {
+                            onLine(line.toString(), progress, entries, current, credited);
+                            line.setLength(0);
+                        } else {
+                            line.append(c);
+                        }
+                    }
+                    buffer.clear();
+                }
+            }
+            if (progress != null && current[0] != null && current[0].isFile() && staging != null) {
+                // Smooth progress inside a large entry: what the tool has written so far.
+                try {
+                    long size = Files.size(staging.resolve(current[0].name()));
+                    if (size > credited[0]) {
+                        progress.bytes(size - credited[0]);
+                        credited[0] = size;
+                    }
+                } catch (IOException e) {
+                    // not created yet
+                }
+            }
+        }
+
+        void finish() {
+            finishEntry(progress, current, credited);
+        }
+
+        String text() {
+            return all.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -79,33 +79,43 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "RAR4:PARTS", "RAR4:OLD", "RAR5:PARTS" })
-    void junrarExtractsMultiVolumeSets(String variant) throws Exception {
+    @ValueSource(strings = { "junrar:RAR4:PARTS", "junrar:RAR4:OLD", "junrar:RAR5:PARTS", "sidecar:RAR4:PARTS",
+            "sidecar:RAR4:OLD", "sidecar:RAR5:PARTS" })
+    void extractsMultiVolumeSets(String variant) throws Exception {
         String[] parts = variant.split(":");
-        RarWriter writer = RarWriter.of(Format.valueOf(parts[0])).volumeSize(64 * 1024)
-                .naming(RarWriter.Naming.valueOf(parts[1]));
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[1])).volumeSize(64 * 1024)
+                .naming(RarWriter.Naming.valueOf(parts[2]));
         Map<String, String> expected = game(writer);
         writer.file("zz-last.txt", "starts in a later volume");
         expected.put("zz-last.txt", sha256("starts in a later volume".getBytes()));
         List<Path> volumes = writer.write(dir.resolve("archives"), "game");
         assertTrue(volumes.size() >= 5, "several volumes: " + volumes);
+        List<long[]> progress = new ArrayList<>();
 
-        byId("junrar").extract(volumes.get(0), dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER);
+        byId(parts[0]).extract(volumes.get(0), dir.resolve("local"),
+                (bytes, total, entries, entriesTotal) -> progress.add(new long[] { bytes, total, entries }),
+                Cancellation.NEVER);
 
         assertEquals(expected, tree(dir.resolve("local")));
+        long[] last = progress.get(progress.size() - 1);
+        assertEquals(last[1], last[0], "progress ends at the total");
+        assertEquals(4, last[2]);
     }
 
-    @Test
-    void sidecarRefusesVolumeSetsWithAClearError() throws Exception {
-        RarWriter writer = RarWriter.rar5().volumeSize(64 * 1024);
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar", "sidecar" })
+    void aSplitFileWhoseDataIsDamagedInALaterVolumeIsCaught(String extractor) throws Exception {
+        RarWriter writer = RarWriter.rar4().volumeSize(64 * 1024);
         game(writer);
         List<Path> volumes = writer.write(dir.resolve("archives"), "game");
+        Path third = volumes.get(2);
+        byte[] bytes = Files.readAllBytes(third);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(third, bytes);
         Set<String> before = listing(dir);
-        ArchiveException e = assertThrows(ArchiveException.class, () -> byId("sidecar").extract(volumes.get(0),
+        ArchiveException e = assertThrows(ArchiveException.class, () -> byId(extractor).extract(volumes.get(0),
                 dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
-        assertEquals(Reason.UNSUPPORTED, e.reason());
-        assertTrue(e.getMessage().contains("multi-volume") && e.getMessage().contains(volumes.get(0).toString()),
-                e.getMessage());
+        assertEquals(Reason.CORRUPT, e.reason(), e.getMessage());
         assertNothingLeft(dir.resolve("local"), before);
     }
 
@@ -200,14 +210,16 @@ class ExtractionTest {
         }
     }
 
-    @Test
-    void aMissingVolumeIsNamed() throws Exception {
-        RarWriter writer = RarWriter.rar4().volumeSize(64 * 1024);
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    void aMissingVolumeIsNamed(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[1])).volumeSize(64 * 1024);
         game(writer);
         List<Path> volumes = writer.write(dir.resolve("archives"), "game");
         Files.delete(volumes.get(2));
         Set<String> before = listing(dir);
-        ArchiveException e = assertThrows(ArchiveException.class, () -> byId("junrar").extract(volumes.get(0),
+        ArchiveException e = assertThrows(ArchiveException.class, () -> byId(parts[0]).extract(volumes.get(0),
                 dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
         assertEquals(Reason.MISSING_VOLUME, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains(volumes.get(2).getFileName().toString()), e.getMessage());
@@ -215,11 +227,15 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar", "sidecar" })
-    void cancellationMidExtractionLeavesTheTargetUnchanged(String extractor) throws Exception {
+    @ValueSource(strings = { "junrar", "sidecar", "junrar:volumes", "sidecar:volumes" })
+    void cancellationMidExtractionLeavesTheTargetUnchanged(String variant) throws Exception {
+        String extractor = variant.split(":")[0];
         long size = 96L * 1024 * 1024;
-        Path archive = RarWriter.rar5().file("small.txt", "first").randomFile("huge.bin", size, 1)
-                .write(dir.resolve("archives"), "big").get(0);
+        RarWriter writer = RarWriter.rar5().file("small.txt", "first").randomFile("huge.bin", size, 1);
+        if (variant.endsWith(":volumes")) {
+            writer.volumeSize(16L * 1024 * 1024);
+        }
+        Path archive = writer.write(dir.resolve("archives"), "big").get(0);
         Set<String> before = listing(dir);
         AtomicBoolean cancel = new AtomicBoolean();
         long[] seen = { 0 };
@@ -247,6 +263,25 @@ class ExtractionTest {
                 dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
         assertTrue(Files.isDirectory(dir.resolve("local/keep")), "an existing target is left alone");
+    }
+
+    @Test
+    void aPreferenceWinsOverRankingsWhenItNamesAnAvailableExtractor() throws Exception {
+        var context = Extractors.context();
+        var references = context.getServiceReferences(ArchiveExtractor.class, null);
+        java.util.Map<ArchiveExtractor, Integer> ranked = new java.util.LinkedHashMap<>();
+        for (var reference : references) {
+            Object ranking = reference.getProperty("service.ranking");
+            ranked.put(context.getService(reference), ranking instanceof Integer i ? i : 0);
+        }
+        assertEquals(2, ranked.size());
+        assertEquals("junrar", org.lanspread.api.archive.ExtractorSelection.choose(ranked.keySet(), ranked::get, null)
+                .orElseThrow().id(), "no preference: the highest ranking");
+        assertEquals("sidecar", org.lanspread.api.archive.ExtractorSelection.choose(ranked.keySet(), ranked::get,
+                "sidecar").orElseThrow().id(), "the preference");
+        assertEquals("junrar", org.lanspread.api.archive.ExtractorSelection.choose(ranked.keySet(), ranked::get,
+                "no-such-extractor").orElseThrow().id(), "an unknown preference falls back to the ranking");
+        references.forEach(context::ungetService);
     }
 
     @Test
