@@ -1,7 +1,6 @@
 package org.lanspread.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -25,10 +24,8 @@ import org.lanspread.api.archive.Cancellation;
 import org.lanspread.api.archive.ExtractionListener;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.GameManifest;
+import org.lanspread.testing.osgi.Services;
 import org.lanspread.testing.rar.RarWriter;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Figures for the library and the extractors, measured in one run against the real services and printed as a
@@ -42,18 +39,8 @@ class LibraryAndExtractionBenchmark {
     private static final int RUNS = 3;
     private static final List<String> REPORT = new ArrayList<>();
 
-    private static <T> T service(Class<T> type, String filter) throws Exception {
-        BundleContext context = FrameworkUtil.getBundle(LibraryAndExtractionBenchmark.class).getBundleContext();
-        ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
-                : new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(10_000);
-            assertNotNull(service, type.getName());
-            return service;
-        } finally {
-            tracker.close();
-        }
+    private static <T> T service(Class<T> type, String filter) {
+        return Services.await(type, filter);
     }
 
     @FunctionalInterface

@@ -27,7 +27,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.util.tracker.ServiceTracker;
+import org.lanspread.testing.osgi.Services;
 import org.sqlite.SQLiteDataSource;
 
 class GameCatalogTest {
@@ -41,16 +41,8 @@ class GameCatalogTest {
         }
     }
 
-    private <T> T service(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(10_000);
-            assertNotNull(service, type.getName() + " not registered");
-            return service;
-        } finally {
-            tracker.close();
-        }
+    private static <T> T service(Class<T> type) {
+        return Services.await(type);
     }
 
     /** Disables and enables the catalog component, so that the next use loads the catalog afresh. */

@@ -1,15 +1,11 @@
 package org.lanspread.library.internal;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.lanspread.api.library.GameLibrary;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
+import org.lanspread.testing.osgi.Services;
 
 /** Shared helpers: the real library service, and game folders written to disk. */
 final class LibraryFixtures {
@@ -17,17 +13,8 @@ final class LibraryFixtures {
     private LibraryFixtures() {
     }
 
-    static GameLibrary library() throws InterruptedException {
-        BundleContext context = FrameworkUtil.getBundle(LocalGameLibrary.class).getBundleContext();
-        ServiceTracker<GameLibrary, GameLibrary> tracker = new ServiceTracker<>(context, GameLibrary.class, null);
-        tracker.open();
-        try {
-            GameLibrary library = tracker.waitForService(10_000);
-            assertNotNull(library, "GameLibrary service not registered");
-            return library;
-        } finally {
-            tracker.close();
-        }
+    static GameLibrary library() {
+        return Services.await(GameLibrary.class);
     }
 
     static Path write(Path file, String text) throws IOException {

@@ -28,22 +28,14 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
-import org.osgi.util.tracker.ServiceTracker;
+import org.lanspread.testing.osgi.Services;
 
 class SnapshotServiceTest {
 
     private final BundleContext context = FrameworkUtil.getBundle(SnapshotServiceTest.class).getBundleContext();
 
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(10_000);
-            assertNotNull(service, type.getName() + " was not registered within 10 s");
-            return service;
-        } finally {
-            tracker.close();
-        }
+    private static <T> T awaitService(Class<T> type) {
+        return Services.await(type);
     }
 
     @Test

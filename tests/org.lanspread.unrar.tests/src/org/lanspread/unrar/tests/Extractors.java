@@ -1,7 +1,5 @@
 package org.lanspread.unrar.tests;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,7 +14,7 @@ import org.lanspread.api.archive.ArchiveExtractor;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
+import org.lanspread.testing.osgi.Services;
 
 /** The registered extractors, looked up as any consumer would, and helpers to compare trees by SHA-256. */
 final class Extractors {
@@ -28,18 +26,8 @@ final class Extractors {
         return FrameworkUtil.getBundle(Extractors.class).getBundleContext();
     }
 
-    static ArchiveExtractor byId(String id) throws Exception {
-        ServiceTracker<ArchiveExtractor, ArchiveExtractor> tracker = new ServiceTracker<>(context(),
-                context().createFilter("(&(objectClass=" + ArchiveExtractor.class.getName() + ")(extractor.id=" + id + "))"),
-                null);
-        tracker.open();
-        try {
-            ArchiveExtractor extractor = tracker.waitForService(10_000);
-            assertNotNull(extractor, "extractor '" + id + "' is not registered");
-            return extractor;
-        } finally {
-            tracker.close();
-        }
+    static ArchiveExtractor byId(String id) {
+        return Services.await(ArchiveExtractor.class, "(extractor.id=" + id + ")");
     }
 
     /** The extractor a consumer gets without a preference: the highest service ranking. */
