@@ -1,0 +1,24 @@
+package org.lanspread.api.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** Authenticated connections between peers (QUIC, TLS 1.3, ALPN {@value #ALPN}). */
+public interface PeerTransport {
+
+    String ALPN = "lanspread/1";
+    int PROTOCOL_MAJOR = 1;
+    int PROTOCOL_MINOR = 0;
+
+    /** This peer's identity (the fingerprint of its persistent certificate). */
+    PeerId localId();
+
+    /** Where this peer accepts connections. */
+    InetSocketAddress localAddress();
+
+    /**
+     * Connects to the peer at {@code address} and exchanges hellos. The connection is refused unless the remote
+     * certificate hashes to {@code expected} and the protocol majors match.
+     */
+    PeerConnection connect(InetSocketAddress address, PeerId expected, Duration timeout) throws TransportException;
+}
