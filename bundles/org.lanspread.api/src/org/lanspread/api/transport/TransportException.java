@@ -13,7 +13,9 @@ public class TransportException extends Exception {
         /** Nothing answered, or the connection broke. */
         UNREACHABLE,
         /** The peer sent something the protocol does not allow. */
-        PROTOCOL
+        PROTOCOL,
+        /** The peer refused a request (not served, not in the manifest, out of range); the message says why. */
+        REFUSED
     }
 
     private final Reason reason;

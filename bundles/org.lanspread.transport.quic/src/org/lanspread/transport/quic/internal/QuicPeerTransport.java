@@ -2,6 +2,10 @@ package org.lanspread.transport.quic.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
@@ -21,6 +25,9 @@ import java.net.Socket;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.ChunkRequest;
+import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
@@ -55,6 +62,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.util.AttributeKey;
 
 /**
  * Peer connections over QUIC (TLS 1.3, ALPN {@value PeerTransport#ALPN}), both sides authenticated by their
@@ -65,8 +73,13 @@ import io.netty.handler.ssl.ClientAuth;
 public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
     static final int MAX_CONTROL_FRAME = 64 * 1024;
+    /** Data frames carry one chunk: the manifest chunk size plus room. */
+    static final int MAX_DATA_FRAME = GameManifest.DEFAULT_CHUNK_SIZE + 64 * 1024;
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ChunkServer chunks;
     private final PeerIdentity identity;
     private final String name;
     private final int protocolMajor;
@@ -75,12 +88,14 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private final Channel server;
 
     /** Starts a transport listening on {@code bind}, with the identity kept in {@code stateDir}. */
-    public QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name) throws IOException {
-        this(stateDir, bind, name, PROTOCOL_MAJOR, PROTOCOL_MINOR);
+    public QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content)
+            throws IOException {
+        this(stateDir, bind, name, content, PROTOCOL_MAJOR, PROTOCOL_MINOR);
     }
 
-    QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, int protocolMajor, int protocolMinor)
-            throws IOException {
+    QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
+            int protocolMinor) throws IOException {
+        this.chunks = new ChunkServer(content);
         this.identity = PeerIdentity.loadOrCreate(stateDir);
         this.name = name;
         this.protocolMajor = protocolMajor;
@@ -97,7 +112,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
                             stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_CONTROL_FRAME, 0, 4, 0, 4),
-                                    new LengthFieldPrepender(4), new ServerControl());
+                                    new LengthFieldPrepender(4), new ServerStream());
                         }
                     }).build();
             this.server = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec).bind(bind).sync()
@@ -134,8 +149,12 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         return PeerId.ofCertificate(chain[0].getEncoded());
     }
 
-    /** Server side of the control stream: answers a hello, or says why not and closes. */
-    private final class ServerControl extends SimpleChannelInboundHandler<ByteBuf> {
+    /**
+     * Server side of a stream. The hello comes first on the control stream; after it, manifest requests on the
+     * control stream, and one chunk request per further stream. A malformed or oversize frame closes that stream
+     * only; the connection and every other peer are unaffected.
+     */
+    private final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws Exception {
             QuicChannel connection = (QuicChannel) ctx.channel().parent();
@@ -143,31 +162,94 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             try {
                 message = JSON.readTree(frame.toString(StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
-                refuse(ctx, "protocol", "malformed JSON: " + e.getOriginalMessage());
+                refuse(ctx, null, "protocol", "malformed JSON: " + e.getOriginalMessage(), true);
                 return;
             }
-            if (!"hello".equals(message.path("type").asText())) {
-                return; // later messages are handled by the session (next increment)
+            String type = message.path("type").asText();
+            if (type.equals("hello")) {
+                hello(ctx, connection, message);
+                return;
             }
+            if (connection.attr(PEER).get() == null) {
+                refuse(ctx, null, "protocol", "the hello comes first", true);
+                return;
+            }
+            switch (type) {
+                case "manifest-request" -> manifest(ctx, message);
+                case "chunk" -> chunk(ctx, message);
+                default -> {
+                    // unknown types are ignored (newer minor versions may send them)
+                }
+            }
+        }
+
+        private void hello(ChannelHandlerContext ctx, QuicChannel connection, JsonNode message) throws Exception {
             PeerId proven = certificateId(connection);
             if (!proven.hex().equals(message.path("peerId").asText())) {
-                refuse(ctx, "identity", "your hello claims peer " + message.path("peerId").asText()
-                        + " but your certificate is peer " + proven);
+                refuse(ctx, null, "identity", "your hello claims peer " + message.path("peerId").asText()
+                        + " but your certificate is peer " + proven, true);
                 return;
             }
             int major = message.path("major").asInt(-1);
             if (major != protocolMajor) {
-                refuse(ctx, "version", "protocol " + major + "." + message.path("minor").asInt() + " is not compatible "
-                        + "with this peer's " + protocolMajor + "." + protocolMinor);
+                refuse(ctx, null, "version", "protocol " + major + "." + message.path("minor").asInt()
+                        + " is not compatible with this peer's " + protocolMajor + "." + protocolMinor, true);
                 return;
             }
-            ctx.writeAndFlush(json(hello()));
+            connection.attr(PEER).set(proven);
+            ctx.writeAndFlush(json(QuicPeerTransport.this.hello()));
         }
 
-        private void refuse(ChannelHandlerContext ctx, String code, String text) {
-            ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", code).put("message", text);
-            ctx.writeAndFlush(json(error)).addListener(ChannelFutureListener.CLOSE);
+        private void manifest(ChannelHandlerContext ctx, JsonNode message) {
+            long id = message.path("id").asLong(-1);
+            try {
+                GameManifest manifest = chunks.manifest(message.path("gameId").asText());
+                ObjectNode reply = JSON.createObjectNode().put("type", "manifest").put("id", id);
+                reply.set("manifest", JSON.valueToTree(manifest));
+                ctx.writeAndFlush(json(reply));
+            } catch (ChunkServer.Refused e) {
+                refuse(ctx, id, "refused", e.getMessage(), false);
+            }
         }
+
+        private void chunk(ChannelHandlerContext ctx, JsonNode message) throws IOException {
+            QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+            ChunkRequest request;
+            try {
+                request = new ChunkRequest(text(message, "gameId"), text(message, "version"), text(message, "path"),
+                        message.path("offset").asLong(-1), message.path("length").asInt(-1));
+                ByteBuffer bytes = chunks.read(request);
+                ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", bytes.remaining())));
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> stream.shutdownOutput());
+            } catch (ChunkServer.Refused | IllegalArgumentException e) {
+                refuse(ctx, null, "refused", e.getMessage(), false);
+                stream.shutdownOutput();
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx, Long id, String code, String text, boolean close) {
+            ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", code).put("message", text);
+            if (id != null) {
+                error.put("id", id);
+            }
+            var written = ctx.writeAndFlush(json(error));
+            if (close) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // e.g. a frame over the limit: this stream is done, the connection is not
+        }
+    }
+
+    private static String text(JsonNode message, String field) {
+        JsonNode value = message.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("the request has no text field '" + field + "'");
+        }
+        return value.asText();
     }
 
     @Override
@@ -192,29 +274,16 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 }
             }).remoteAddress(address).connect().get(remaining(deadline), TimeUnit.NANOSECONDS);
             PeerId proven = certificateId(connection);
-            CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+            ClientControl controlHandler = new ClientControl();
             QuicStreamChannel control = connection.createStream(QuicStreamType.BIDIRECTIONAL,
                     new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
                             stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_CONTROL_FRAME, 0, 4, 0, 4),
-                                    new LengthFieldPrepender(4), new SimpleChannelInboundHandler<ByteBuf>() {
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-                                            try {
-                                                reply.complete(JSON.readTree(frame.toString(StandardCharsets.UTF_8)));
-                                            } catch (IOException e) {
-                                                reply.completeExceptionally(e);
-                                            }
-                                        }
-
-                                        @Override
-                                        public void channelInactive(ChannelHandlerContext ctx) {
-                                            reply.completeExceptionally(new IOException("the peer closed the stream"));
-                                        }
-                                    });
+                                    new LengthFieldPrepender(4), controlHandler);
                         }
                     }).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            CompletableFuture<JsonNode> reply = controlHandler.hello;
             control.writeAndFlush(json(hello()));
             JsonNode answer = reply.get(remaining(deadline), TimeUnit.NANOSECONDS);
             if ("error".equals(answer.path("type").asText())) {
@@ -238,8 +307,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
             Channel owned = udp;
             udp = null;
-            return new Connection(connection, owned, new PeerHello(claimed, major, answer.path("minor").asInt(),
-                    answer.path("name").asText()));
+            return new Connection(connection, owned, control, controlHandler, new PeerHello(claimed, major,
+                    answer.path("minor").asInt(), answer.path("name").asText()));
         } catch (TransportException e) {
             throw e;
         } catch (ExecutionException | TimeoutException | IOException | CertificateException | RuntimeException e) {
@@ -267,15 +336,178 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         return left;
     }
 
-    private record Connection(QuicChannel quic, Channel udp, PeerHello remoteHello) implements PeerConnection {
+    /** Client side of the control stream: the hello reply, then replies matched to requests by id. */
+    private static final class ClientControl extends SimpleChannelInboundHandler<ByteBuf> {
+        final CompletableFuture<JsonNode> hello = new CompletableFuture<>();
+        final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+        final AtomicLong ids = new AtomicLong();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            JsonNode message;
+            try {
+                message = JSON.readTree(frame.toString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                ctx.close();
+                return;
+            }
+            if (!hello.isDone()) {
+                hello.complete(message);
+                return;
+            }
+            CompletableFuture<JsonNode> waiting = pending.remove(message.path("id").asLong(-1));
+            if (waiting != null) {
+                waiting.complete(message);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            IOException closed = new IOException("the peer closed the control stream");
+            hello.completeExceptionally(closed);
+            pending.values().forEach(f -> f.completeExceptionally(closed));
+        }
+    }
+
+    final class Connection implements PeerConnection {
+        private final QuicChannel quic;
+        private final Channel udp;
+        private final QuicStreamChannel control;
+        private final ClientControl controlHandler;
+        private final PeerHello remoteHello;
+
+        Connection(QuicChannel quic, Channel udp, QuicStreamChannel control, ClientControl controlHandler,
+                PeerHello remoteHello) {
+            this.quic = quic;
+            this.udp = udp;
+            this.control = control;
+            this.controlHandler = controlHandler;
+            this.remoteHello = remoteHello;
+        }
+
         @Override
         public PeerId remoteId() {
             return remoteHello.peerId();
         }
 
+        /** For tests that speak the protocol badly on purpose. */
+        QuicChannel quic() {
+            return quic;
+        }
+
+        @Override
+        public PeerHello remoteHello() {
+            return remoteHello;
+        }
+
         @Override
         public boolean isOpen() {
             return quic.isActive();
+        }
+
+        @Override
+        public GameManifest manifest(String gameId) throws TransportException {
+            long id = controlHandler.ids.incrementAndGet();
+            CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+            controlHandler.pending.put(id, reply);
+            control.writeAndFlush(json(JSON.createObjectNode().put("type", "manifest-request").put("id", id)
+                    .put("gameId", gameId)));
+            JsonNode answer = await(reply, "the manifest of '" + gameId + "'");
+            if ("error".equals(answer.path("type").asText())) {
+                throw new TransportException(Reason.REFUSED, "peer " + remoteId().shortForm() + " refused the manifest of '"
+                        + gameId + "': " + answer.path("message").asText());
+            }
+            try {
+                return JSON.treeToValue(answer.get("manifest"), GameManifest.class);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm()
+                        + " sent an unreadable manifest: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void fetch(ChunkRequest request, ByteBuffer into) throws TransportException {
+            if (into.remaining() < request.length()) {
+                throw new IllegalArgumentException("no room for " + request.length() + " bytes");
+            }
+            CompletableFuture<ByteBuf> data = new CompletableFuture<>();
+            CompletableFuture<JsonNode> header = new CompletableFuture<>();
+            QuicStreamChannel stream;
+            try {
+                stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_DATA_FRAME, 0, 4, 0, 4),
+                                new LengthFieldPrepender(4), new SimpleChannelInboundHandler<ByteBuf>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                                        if (!header.isDone()) {
+                                            try {
+                                                header.complete(JSON.readTree(frame.toString(StandardCharsets.UTF_8)));
+                                            } catch (IOException e) {
+                                                header.completeExceptionally(e);
+                                            }
+                                        } else {
+                                            data.complete(frame.retain());
+                                        }
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        IOException closed = new IOException("the peer closed the stream");
+                                        header.completeExceptionally(closed);
+                                        data.completeExceptionally(closed);
+                                    }
+                                });
+                    }
+                }).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new TransportException(Reason.UNREACHABLE, "cannot open a stream to peer " + remoteId().shortForm()
+                        + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
+            }
+            try {
+                stream.writeAndFlush(json(JSON.createObjectNode().put("type", "chunk").put("gameId", request.gameId())
+                        .put("version", request.version()).put("path", request.path()).put("offset", request.offset())
+                        .put("length", request.length())));
+                JsonNode head = await(header, "a chunk of '" + request.path() + "'");
+                if ("error".equals(head.path("type").asText())) {
+                    throw new TransportException(Reason.REFUSED, "peer " + remoteId().shortForm() + " refused "
+                            + request.path() + " @" + request.offset() + ": " + head.path("message").asText());
+                }
+                ByteBuf bytes = await(data, "a chunk of '" + request.path() + "'");
+                try {
+                    if (head.path("length").asInt(-1) != request.length() || bytes.readableBytes() != request.length()) {
+                        throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " sent "
+                                + bytes.readableBytes() + " bytes for a request of " + request.length());
+                    }
+                    int limit = into.limit();
+                    into.limit(into.position() + request.length());
+                    bytes.readBytes(into);
+                    into.limit(limit);
+                } finally {
+                    bytes.release();
+                }
+            } finally {
+                stream.close();
+            }
+        }
+
+        private <T> T await(CompletableFuture<T> future, String what) throws TransportException {
+            try {
+                return future.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new TransportException(Reason.UNREACHABLE, "peer " + remoteId().shortForm() + " did not send "
+                        + what + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new TransportException(Reason.UNREACHABLE, "peer " + remoteId().shortForm() + " did not send "
+                        + what + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
+            }
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.TransportException;
@@ -33,8 +34,8 @@ class HelloExchangeTest {
 
     @Test
     void twoPeersExchangeHellosAndProveTheirIds() throws Exception {
-        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice");
-                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob")) {
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", ContentSource.NONE);
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE)) {
             assertNotEquals(alice.localId(), bob.localId());
             try (PeerConnection connection = alice.connect(bob.localAddress(), bob.localId(), TIMEOUT)) {
                 assertTrue(connection.isOpen());
@@ -48,20 +49,20 @@ class HelloExchangeTest {
     @Test
     void anIdentityPersistsAcrossRestarts() throws Exception {
         PeerId first;
-        try (QuicPeerTransport peer = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer")) {
+        try (QuicPeerTransport peer = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer", ContentSource.NONE)) {
             first = peer.localId();
         }
         assertTrue(Files.isRegularFile(dir.resolve("peer/peer.p12")));
-        try (QuicPeerTransport again = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer")) {
+        try (QuicPeerTransport again = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer", ContentSource.NONE)) {
             assertEquals(first, again.localId());
         }
     }
 
     @Test
     void aCertificateThatIsNotTheExpectedPeerIsRefused() throws Exception {
-        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice");
-                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob");
-                QuicPeerTransport mallory = new QuicPeerTransport(dir.resolve("mallory"), loopback(), "mallory")) {
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", ContentSource.NONE);
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE);
+                QuicPeerTransport mallory = new QuicPeerTransport(dir.resolve("mallory"), loopback(), "mallory", ContentSource.NONE)) {
             // Mallory answers at an address where alice expects bob.
             TransportException e = assertThrows(TransportException.class,
                     () -> alice.connect(mallory.localAddress(), bob.localId(), TIMEOUT));
@@ -77,8 +78,8 @@ class HelloExchangeTest {
 
     @Test
     void anIncompatibleProtocolVersionIsRefusedOnBothSides() throws Exception {
-        try (QuicPeerTransport current = new QuicPeerTransport(dir.resolve("v1"), loopback(), "v1");
-                QuicPeerTransport future = new QuicPeerTransport(dir.resolve("v2"), loopback(), "v2", 2, 0)) {
+        try (QuicPeerTransport current = new QuicPeerTransport(dir.resolve("v1"), loopback(), "v1", ContentSource.NONE);
+                QuicPeerTransport future = new QuicPeerTransport(dir.resolve("v2"), loopback(), "v2", ContentSource.NONE, 2, 0)) {
             TransportException e = assertThrows(TransportException.class,
                     () -> future.connect(current.localAddress(), current.localId(), TIMEOUT));
             assertEquals(Reason.VERSION_MISMATCH, e.reason(), e.getMessage());
@@ -92,7 +93,7 @@ class HelloExchangeTest {
 
     @Test
     void nobodyListeningIsUnreachableWithinTheTimeout() throws Exception {
-        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice")) {
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", ContentSource.NONE)) {
             InetSocketAddress nobody;
             try (var socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());

@@ -1,0 +1,32 @@
+package org.lanspread.api.transport;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.lanspread.api.library.GameManifest;
+
+/**
+ * What this peer serves, supplied by the runtime: only complete games with no active operation. The transport
+ * serves nothing else, and only files listed in a game's manifest, from inside that game's folder.
+ */
+public interface ContentSource {
+
+    /** Serves nothing. */
+    ContentSource NONE = new ContentSource() {
+        @Override
+        public Optional<GameManifest> manifest(String gameId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Path> gameFolder(String gameId) {
+            return Optional.empty();
+        }
+    };
+
+    /** The manifest of a game this peer serves now, or empty. */
+    Optional<GameManifest> manifest(String gameId);
+
+    /** The folder the game's manifest paths are relative to, or empty when it is not served. */
+    Optional<Path> gameFolder(String gameId);
+}

@@ -1,0 +1,106 @@
+package org.lanspread.transport.quic.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+import org.lanspread.api.library.GameIds;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.ChunkRequest;
+import org.lanspread.api.transport.ContentSource;
+
+/**
+ * Decides whether a chunk request may be served and reads it: only games the content source serves, only the
+ * requested version, only files listed in the manifest, only ranges inside them, only regular files inside the
+ * game folder (no links). Every refusal says why.
+ */
+final class ChunkServer {
+
+    private final ContentSource content;
+
+    ChunkServer(ContentSource content) {
+        this.content = content;
+    }
+
+    /** Thrown with the reason a request is refused. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    GameManifest manifest(String gameId) throws Refused {
+        String problem = GameIds.problem(gameId);
+        if (problem != null) {
+            throw new Refused(problem);
+        }
+        return content.manifest(gameId).orElseThrow(() -> new Refused("game '" + gameId + "' is not served here"));
+    }
+
+    /** Validates {@code request} and reads its bytes. */
+    ByteBuffer read(ChunkRequest request) throws Refused, IOException {
+        GameManifest manifest = manifest(request.gameId());
+        if (!manifest.version().equals(request.version())) {
+            throw new Refused("game '" + request.gameId() + "' is served in version " + manifest.version() + ", not "
+                    + request.version());
+        }
+        Optional<GameManifest.ManifestFile> listed = manifest.files().stream()
+                .filter(f -> f.path().equals(request.path())).findFirst();
+        if (listed.isEmpty()) {
+            throw new Refused("'" + request.path() + "' is not a file of game '" + request.gameId() + "'");
+        }
+        GameManifest.ManifestFile file = listed.get();
+        if (request.length() <= 0 || request.length() > manifest.chunkSize()) {
+            throw new Refused("a chunk is 1 to " + manifest.chunkSize() + " bytes, not " + request.length());
+        }
+        if (request.offset() < 0 || request.offset() + request.length() > file.size()) {
+            throw new Refused("bytes " + request.offset() + "+" + request.length() + " are outside '" + request.path()
+                    + "' (" + file.size() + " bytes)");
+        }
+        Path folder = content.gameFolder(request.gameId())
+                .orElseThrow(() -> new Refused("game '" + request.gameId() + "' is not served here"));
+        Path resolved = resolve(folder, request.path());
+        if (Files.size(resolved) != file.size()) {
+            throw new Refused("'" + request.path() + "' changed on disk since its manifest was made");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(request.length());
+        try (FileChannel channel = FileChannel.open(resolved, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, request.offset() + bytes.position()) < 0) {
+                    throw new Refused("'" + request.path() + "' ended early");
+                }
+            }
+        }
+        return bytes.flip();
+    }
+
+    /** {@code path} below {@code folder}: no absolute paths, no "..", no links, a regular file inside the folder. */
+    static Path resolve(Path folder, String path) throws Refused, IOException {
+        String normalized = path.replace('\\', '/');
+        if (normalized.isEmpty() || normalized.startsWith("/") || normalized.matches("^[A-Za-z]:.*")
+                || normalized.indexOf('\0') >= 0) {
+            throw new Refused("'" + path + "' is not a relative path");
+        }
+        for (String segment : normalized.split("/")) {
+            if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {
+                throw new Refused("'" + path + "' is not a plain relative path");
+            }
+        }
+        Path root = folder.toRealPath();
+        Path resolved = root.resolve(normalized);
+        if (!Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refused("'" + path + "' is not a regular file");
+        }
+        if (!resolved.getParent().toRealPath().startsWith(root)) {
+            throw new Refused("'" + path + "' leaves the game folder");
+        }
+        return resolved;
+    }
+}
