@@ -24,6 +24,11 @@ public interface ContentSource {
         }
     };
 
+    /** Every game this peer offers now: sent to each peer when a session opens. */
+    default java.util.List<AnnouncedGame> announced() {
+        return java.util.List.of();
+    }
+
     /** The manifest of a game this peer serves now, or empty. */
     Optional<GameManifest> manifest(String gameId);
 

@@ -21,4 +21,13 @@ public interface PeerTransport {
      * certificate hashes to {@code expected} and the protocol majors match.
      */
     PeerConnection connect(InetSocketAddress address, PeerId expected, Duration timeout) throws TransportException;
+
+    /** Registers a listener; closing the returned handle removes it. */
+    AutoCloseable addListener(PeerListener listener);
+
+    /** Sends a library change to every connected peer (games that became complete, or stopped being served). */
+    void announce(java.util.List<AnnouncedGame> changed, java.util.Set<String> removed);
+
+    /** The peers with an open session. */
+    java.util.Set<PeerId> connectedPeers();
 }

@@ -3,7 +3,11 @@ package org.lanspread.transport.quic.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +30,14 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
+import org.lanspread.api.transport.PeerListener;
+import org.lanspread.api.transport.PeerListener.GoneReason;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.TransportException.Reason;
@@ -77,9 +84,17 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     static final int MAX_DATA_FRAME = GameManifest.DEFAULT_CHUNK_SIZE + 64 * 1024;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
+    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
+    /** The longest a shutdown waits for goodbyes to be sent. */
+    static final Duration GOODBYE_BOUND = Duration.ofMillis(1500);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChunkServer chunks;
+    private final ContentSource content;
+    private final Session.Liveness liveness;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+    private final Session.Owner owner = new SessionOwner();
     private final PeerIdentity identity;
     private final String name;
     private final int protocolMajor;
@@ -90,12 +105,19 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Starts a transport listening on {@code bind}, with the identity kept in {@code stateDir}. */
     public QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content)
             throws IOException {
-        this(stateDir, bind, name, content, PROTOCOL_MAJOR, PROTOCOL_MINOR);
+        this(stateDir, bind, name, content, PROTOCOL_MAJOR, PROTOCOL_MINOR, Session.Liveness.DEFAULT);
     }
 
     QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
             int protocolMinor) throws IOException {
+        this(stateDir, bind, name, content, protocolMajor, protocolMinor, Session.Liveness.DEFAULT);
+    }
+
+    QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
+            int protocolMinor, Session.Liveness liveness) throws IOException {
         this.chunks = new ChunkServer(content);
+        this.content = content;
+        this.liveness = liveness;
         this.identity = PeerIdentity.loadOrCreate(stateDir);
         this.name = name;
         this.protocolMajor = protocolMajor;
@@ -174,9 +196,18 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 refuse(ctx, null, "protocol", "the hello comes first", true);
                 return;
             }
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null) {
+                session.touch();
+            }
             switch (type) {
                 case "manifest-request" -> manifest(ctx, message);
                 case "chunk" -> chunk(ctx, message);
+                case "library", "library-delta", "ping", "pong", "goodbye" -> {
+                    if (session != null) {
+                        session.onMessage(message);
+                    }
+                }
                 default -> {
                     // unknown types are ignored (newer minor versions may send them)
                 }
@@ -198,6 +229,10 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
             connection.attr(PEER).set(proven);
             ctx.writeAndFlush(json(QuicPeerTransport.this.hello()));
+            Session session = new Session(new PeerHello(proven, major, message.path("minor").asInt(),
+                    message.path("name").asText("")), connection, ctx.channel(), owner);
+            ctx.channel().attr(SESSION).set(session);
+            opened(session);
         }
 
         private void manifest(ChannelHandlerContext ctx, JsonNode message) {
@@ -307,8 +342,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
             Channel owned = udp;
             udp = null;
-            return new Connection(connection, owned, control, controlHandler, new PeerHello(claimed, major,
-                    answer.path("minor").asInt(), answer.path("name").asText()));
+            PeerHello remote = new PeerHello(claimed, major, answer.path("minor").asInt(), answer.path("name").asText());
+            Session session = new Session(remote, connection, control, owner);
+            controlHandler.attach(control, session);
+            opened(session);
+            return new Connection(connection, owned, control, controlHandler, session, remote);
         } catch (TransportException e) {
             throw e;
         } catch (ExecutionException | TimeoutException | IOException | CertificateException | RuntimeException e) {
@@ -341,6 +379,18 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         final CompletableFuture<JsonNode> hello = new CompletableFuture<>();
         final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
         final AtomicLong ids = new AtomicLong();
+        /** Messages that arrive between the hello and the session being attached (event loop only). */
+        private final List<JsonNode> early = new ArrayList<>();
+        private Session session;
+
+        /** Attaches the session on the stream's event loop, replaying what arrived before. */
+        void attach(Channel stream, Session attached) {
+            stream.eventLoop().execute(() -> {
+                session = attached;
+                early.forEach(attached::onMessage);
+                early.clear();
+            });
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -355,9 +405,17 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 hello.complete(message);
                 return;
             }
-            CompletableFuture<JsonNode> waiting = pending.remove(message.path("id").asLong(-1));
+            if (session != null) {
+                session.touch();
+            }
+            CompletableFuture<JsonNode> waiting = message.has("id") ? pending.remove(message.path("id").asLong(-1))
+                    : null;
             if (waiting != null) {
                 waiting.complete(message);
+            } else if (session != null) {
+                session.onMessage(message);
+            } else {
+                early.add(message);
             }
         }
 
@@ -374,14 +432,16 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         private final Channel udp;
         private final QuicStreamChannel control;
         private final ClientControl controlHandler;
+        private final Session session;
         private final PeerHello remoteHello;
 
         Connection(QuicChannel quic, Channel udp, QuicStreamChannel control, ClientControl controlHandler,
-                PeerHello remoteHello) {
+                Session session, PeerHello remoteHello) {
             this.quic = quic;
             this.udp = udp;
             this.control = control;
             this.controlHandler = controlHandler;
+            this.session = session;
             this.remoteHello = remoteHello;
         }
 
@@ -510,15 +570,88 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
         }
 
+        /** Says goodbye (waiting a bounded time for it to be sent), then closes. */
         @Override
         public void close() {
+            session.goodbye().awaitUninterruptibly(GOODBYE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
             quic.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+
+        /** Ends without a goodbye, as a crash would (for tests). */
+        void abandon() {
             udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
     }
 
+    private void opened(Session session) {
+        sessions.add(session);
+        for (PeerListener listener : listeners) {
+            notify(() -> listener.peerConnected(session.peer(), session.hello()));
+        }
+        session.start(content.announced(), liveness);
+    }
+
+    /** Routes session events to the listeners. */
+    private final class SessionOwner implements Session.Owner {
+        @Override
+        public void library(Session session, List<AnnouncedGame> games) {
+            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.libraryReceived(session.peer(), games)));
+        }
+
+        @Override
+        public void delta(Session session, List<AnnouncedGame> changed, Set<String> removed) {
+            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.libraryChanged(session.peer(), changed, removed)));
+        }
+
+        @Override
+        public void ended(Session session, GoneReason reason, String detail) {
+            sessions.remove(session);
+            if (reason != null) {
+                listeners.forEach(l -> QuicPeerTransport.notify(() -> l.peerGone(session.peer(), reason, detail)));
+            }
+        }
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(QuicPeerTransport.class.getName())
+                    .log(java.util.logging.Level.WARNING, "a peer listener failed", e);
+        }
+    }
+
+    @Override
+    public AutoCloseable addListener(PeerListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void announce(List<AnnouncedGame> changed, Set<String> removed) {
+        sessions.forEach(s -> s.announce(changed, removed));
+    }
+
+    @Override
+    public Set<PeerId> connectedPeers() {
+        Set<PeerId> peers = new java.util.HashSet<>();
+        sessions.forEach(s -> peers.add(s.peer()));
+        return peers;
+    }
+
+    /** Says goodbye to every peer, waiting at most {@link #GOODBYE_BOUND} in total, then stops. */
     @Override
     public void close() {
+        List<io.netty.channel.ChannelFuture> goodbyes = new ArrayList<>();
+        for (Session session : List.copyOf(sessions)) {
+            goodbyes.add(session.goodbye());
+        }
+        long deadline = System.nanoTime() + GOODBYE_BOUND.toNanos();
+        for (io.netty.channel.ChannelFuture sent : goodbyes) {
+            sent.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        sessions.forEach(Session::close);
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

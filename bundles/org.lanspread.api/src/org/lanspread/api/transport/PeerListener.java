@@ -1,0 +1,37 @@
+package org.lanspread.api.transport;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the transport reports about peers. Called on the transport's network threads: return quickly and never
+ * block.
+ */
+public interface PeerListener {
+
+    /** Why a peer is no longer connected. */
+    enum GoneReason {
+        /** It said goodbye. */
+        GOODBYE,
+        /** It stopped answering pings. */
+        TIMEOUT,
+        /** The connection closed without a goodbye. */
+        CLOSED
+    }
+
+    /** A session with {@code peer} is open (either side connected). */
+    default void peerConnected(PeerId peer, PeerHello hello) {
+    }
+
+    /** The peer's whole library, sent when a session opens. */
+    default void libraryReceived(PeerId peer, List<AnnouncedGame> games) {
+    }
+
+    /** A change to the peer's library. */
+    default void libraryChanged(PeerId peer, List<AnnouncedGame> changed, Set<String> removed) {
+    }
+
+    /** A session with {@code peer} ended. */
+    default void peerGone(PeerId peer, GoneReason reason, String detail) {
+    }
+}

@@ -1,0 +1,170 @@
+package org.lanspread.transport.quic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PeerConnection;
+import org.lanspread.api.transport.PeerHello;
+import org.lanspread.api.transport.PeerId;
+import org.lanspread.api.transport.PeerListener;
+
+/** Sessions between real transports on loopback: library exchange, deltas, goodbye and ping timeouts. */
+class SessionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    /** Records every event as a line, in order. */
+    private static final class Recorder implements PeerListener {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void peerConnected(PeerId peer, PeerHello hello) {
+            events.add("connected " + hello.name());
+        }
+
+        @Override
+        public void libraryReceived(PeerId peer, List<AnnouncedGame> games) {
+            events.add("library " + games);
+        }
+
+        @Override
+        public void libraryChanged(PeerId peer, List<AnnouncedGame> changed, Set<String> removed) {
+            events.add("delta " + changed + " removed " + removed);
+        }
+
+        @Override
+        public void peerGone(PeerId peer, GoneReason reason, String detail) {
+            events.add("gone " + reason);
+        }
+
+        String next() throws InterruptedException {
+            String event = events.poll(5, TimeUnit.SECONDS);
+            return event == null ? "(nothing within 5 s)" : event;
+        }
+    }
+
+    private static ContentSource offering(AnnouncedGame... games) {
+        return new ContentSource() {
+            @Override
+            public List<AnnouncedGame> announced() {
+                return List.of(games);
+            }
+
+            @Override
+            public Optional<GameManifest> manifest(String gameId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> gameFolder(String gameId) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private static InetSocketAddress loopback() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @Test
+    void peersExchangeLibrariesThenDeltasAndAGoodbyeEndsTheSession() throws Exception {
+        AnnouncedGame quake = new AnnouncedGame("quake3", "20240315", 500);
+        AnnouncedGame ut = new AnnouncedGame("ut99", "436", 700);
+        Recorder atAlice = new Recorder();
+        Recorder atBob = new Recorder();
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", offering(quake));
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", offering(ut))) {
+            alice.addListener(atAlice);
+            bob.addListener(atBob);
+            PeerConnection connection = alice.connect(bob.localAddress(), bob.localId(), TIMEOUT);
+
+            assertEquals("connected bob", atAlice.next());
+            assertEquals("library " + List.of(ut), atAlice.next());
+            assertEquals("connected alice", atBob.next());
+            assertEquals("library " + List.of(quake), atBob.next());
+            assertEquals(Set.of(bob.localId()), alice.connectedPeers());
+            assertEquals(Set.of(alice.localId()), bob.connectedPeers());
+
+            AnnouncedGame cs = new AnnouncedGame("cs16", "3", 900);
+            bob.announce(List.of(cs), Set.of("ut99"));
+            assertEquals("delta " + List.of(cs) + " removed [ut99]", atAlice.next());
+            alice.announce(List.of(), Set.of("quake3"));
+            assertEquals("delta [] removed [quake3]", atBob.next());
+
+            long start = System.nanoTime();
+            connection.close();
+            assertEquals("gone GOODBYE", atBob.next());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2000, "goodbye is prompt");
+            assertTrue(atAlice.events.isEmpty(), "the side that leaves is not told it left: " + atAlice.events);
+            assertTrue(bob.connectedPeers().isEmpty());
+        }
+    }
+
+    @Test
+    void aPeerThatStopsAnsweringIsGoneAfterItsMissedPings() throws Exception {
+        Recorder atBob = new Recorder();
+        Session.Liveness quick = new Session.Liveness(Duration.ofMillis(100), 3);
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice",
+                ContentSource.NONE, 1, 0, quick);
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE,
+                        1, 0, quick)) {
+            bob.addListener(atBob);
+            PeerConnection connection = alice.connect(bob.localAddress(), bob.localId(), TIMEOUT);
+            assertEquals("connected alice", atBob.next());
+            assertEquals("library []", atBob.next());
+            Thread.sleep(500);
+            assertTrue(atBob.events.isEmpty(), "pings keep a quiet but healthy session alive: " + atBob.events);
+
+            ((QuicPeerTransport.Connection) connection).abandon(); // vanishes without a goodbye, like a crash
+            long start = System.nanoTime();
+            assertEquals("gone TIMEOUT", atBob.next());
+            long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(ms < 2000, "noticed after about 3 intervals, took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void shuttingDownSaysGoodbyeToEveryPeerWithinTheBound() throws Exception {
+        Recorder atBob = new Recorder();
+        Recorder atCarol = new Recorder();
+        try (QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE);
+                QuicPeerTransport carol = new QuicPeerTransport(dir.resolve("carol"), loopback(), "carol",
+                        ContentSource.NONE)) {
+            bob.addListener(atBob);
+            carol.addListener(atCarol);
+            QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", ContentSource.NONE);
+            alice.connect(bob.localAddress(), bob.localId(), TIMEOUT);
+            alice.connect(carol.localAddress(), carol.localId(), TIMEOUT);
+            assertEquals("connected alice", atBob.next());
+            assertEquals("connected alice", atCarol.next());
+
+            long start = System.nanoTime();
+            alice.close();
+            long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(ms <= 2000, "shutdown took " + ms + " ms");
+            assertEquals("library []", atBob.next());
+            assertEquals("gone GOODBYE", atBob.next());
+            assertEquals("library []", atCarol.next());
+            assertEquals("gone GOODBYE", atCarol.next());
+        }
+    }
+}
