@@ -155,9 +155,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         return (InetSocketAddress) server.localAddress();
     }
 
+    /** Tests only: a peer id to claim instead of our own (a lying peer). */
+    volatile PeerId claimInstead;
+
     private ObjectNode hello() {
         ObjectNode hello = JSON.createObjectNode();
-        hello.put("type", "hello").put("peerId", identity.id().hex()).put("major", protocolMajor)
+        PeerId claim = claimInstead != null ? claimInstead : identity.id();
+        hello.put("type", "hello").put("peerId", claim.hex()).put("major", protocolMajor)
                 .put("minor", protocolMinor).put("name", name);
         return hello;
     }
