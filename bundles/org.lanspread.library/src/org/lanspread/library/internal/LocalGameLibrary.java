@@ -6,7 +6,6 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,6 +41,7 @@ import org.lanspread.api.library.LibraryDelta;
 import org.lanspread.api.library.LibraryListener;
 import org.lanspread.api.library.LibrarySnapshot;
 import org.lanspread.api.library.LocalGame;
+import org.lanspread.api.runtime.StateLocations;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -54,14 +54,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The game directory on disk. The game directory is the framework property {@value #GAME_DIR_PROPERTY} (else
- * {@code ~/LanSpread/games}); the state database lives in {@value #STATE_DIR_PROPERTY}, else the instance
- * location's {@code lanspread/} folder, else this bundle's data area.
+ * {@code ~/LanSpread/games}); the state database lives in the state location ({@link StateLocations}).
  */
 @Component(service = GameLibrary.class)
 public class LocalGameLibrary implements GameLibrary {
 
     public static final String GAME_DIR_PROPERTY = "lanspread.gamedir";
-    public static final String STATE_DIR_PROPERTY = "lanspread.state.dir";
     static final String STATE_FILE = "library.db";
     static final Duration DEBOUNCE = Duration.ofMillis(250);
 
@@ -86,19 +84,7 @@ public class LocalGameLibrary implements GameLibrary {
     }
 
     static Path stateDirectory(BundleContext context) {
-        String configured = context.getProperty(STATE_DIR_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        String instanceArea = context.getProperty("osgi.instance.area");
-        if (instanceArea != null && instanceArea.startsWith("file:")) {
-            try {
-                return Path.of(URI.create(instanceArea.replace(" ", "%20"))).resolve("lanspread");
-            } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "ignoring instance area " + instanceArea, e);
-            }
-        }
-        return context.getDataFile("").toPath();
+        return StateLocations.resolve(context::getProperty, () -> context.getDataFile("").toPath());
     }
 
     @Deactivate

@@ -1,0 +1,38 @@
+package org.lanspread.api.runtime;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Where a peer keeps its state (library database, identity): one rule for every bundle. */
+public final class StateLocations {
+
+    /** Framework or system property naming the state directory. */
+    public static final String STATE_DIR_PROPERTY = "lanspread.state.dir";
+
+    private StateLocations() {
+    }
+
+    /**
+     * {@value #STATE_DIR_PROPERTY} when set; else {@code lanspread/} in the OSGi instance area (the product's
+     * {@code -data} directory); else {@code fallback} (e.g. the bundle's data area).
+     *
+     * @param properties looks up a framework property (e.g. {@code BundleContext::getProperty})
+     */
+    public static Path resolve(Function<String, String> properties, Supplier<Path> fallback) {
+        String configured = properties.apply(STATE_DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String instanceArea = properties.apply("osgi.instance.area");
+        if (instanceArea != null && instanceArea.startsWith("file:")) {
+            try {
+                return Path.of(URI.create(instanceArea.replace(" ", "%20"))).resolve("lanspread");
+            } catch (IllegalArgumentException e) {
+                // not a usable file URL: fall through
+            }
+        }
+        return fallback.get();
+    }
+}
