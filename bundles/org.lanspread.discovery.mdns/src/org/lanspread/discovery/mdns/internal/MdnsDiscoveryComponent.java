@@ -1,0 +1,85 @@
+package org.lanspread.discovery.mdns.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.lanspread.api.discovery.DiscoveredPeer;
+import org.lanspread.api.discovery.DiscoveryListener;
+import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.transport.PeerTransport;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@link PeerDiscovery} service: advertises the transport's peer id and port. Works on the IPv4 addresses
+ * listed in {@value #ADDRESSES_PROPERTY} (comma-separated), else on every up, non-loopback IPv4 address, re-checked
+ * every {@value #RECHECK_SECONDS} s. Deactivation returns at once.
+ */
+@Component(service = PeerDiscovery.class, immediate = true)
+public class MdnsDiscoveryComponent implements PeerDiscovery {
+
+    public static final String ADDRESSES_PROPERTY = "lanspread.discovery.addresses";
+    static final long RECHECK_SECONDS = 5;
+
+    @Reference
+    private PeerTransport transport;
+
+    private MdnsPeerDiscovery discovery;
+
+    @Activate
+    void activate(BundleContext context) {
+        String configured = context.getProperty(ADDRESSES_PROPERTY);
+        Supplier<List<InetAddress>> addresses = configured == null || configured.isBlank()
+                ? MdnsPeerDiscovery::lanAddresses : () -> parse(configured);
+        String name = context.getProperty("lanspread.peer.name");
+        discovery = new MdnsPeerDiscovery(transport.localId(), transport.localAddress().getPort(),
+                PeerTransport.PROTOCOL_MAJOR, name == null || name.isBlank() ? hostName() : name, addresses,
+                RECHECK_SECONDS);
+    }
+
+    static List<InetAddress> parse(String list) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String text = part.strip();
+            if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                throw new IllegalArgumentException(ADDRESSES_PROPERTY + ": '" + text + "' is not an IPv4 address");
+            }
+            try {
+                addresses.add(InetAddress.getByName(text));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(ADDRESSES_PROPERTY + ": '" + text + "' is not an IPv4 address", e);
+            }
+        }
+        return addresses;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "lanspread";
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        discovery.close();
+    }
+
+    @Override
+    public Collection<DiscoveredPeer> peers() {
+        return discovery.peers();
+    }
+
+    @Override
+    public AutoCloseable addListener(DiscoveryListener listener) {
+        return discovery.addListener(listener);
+    }
+}

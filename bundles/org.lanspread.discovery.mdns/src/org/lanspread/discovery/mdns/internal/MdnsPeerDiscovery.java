@@ -1,0 +1,255 @@
+package org.lanspread.discovery.mdns.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceEvent;
+import javax.jmdns.ServiceInfo;
+import javax.jmdns.ServiceListener;
+
+import org.lanspread.api.discovery.DiscoveredPeer;
+import org.lanspread.api.discovery.DiscoveryListener;
+import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.transport.PeerId;
+
+/**
+ * mDNS discovery with jmdns: one JmDNS instance per IPv4 address (explicit addresses only: the no-argument
+ * {@code JmDNS.create()} may pick a link-local IPv6 address or the wrong card), re-checked every few seconds so
+ * that interfaces coming and going are followed. Announcements carry the peer id, protocol major and name in
+ * their TXT record; our own are ignored, and resolutions with an empty TXT (jmdns reports those first) wait for the
+ * next one.
+ */
+public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MdnsPeerDiscovery.class.getName());
+
+    private final PeerId localId;
+    private final int port;
+    private final int protocolMajor;
+    private final String name;
+    private final Supplier<List<InetAddress>> addresses;
+    private final Map<InetAddress, JmDNS> instances = new ConcurrentHashMap<>();
+    private final Map<String, DiscoveredPeer> peers = new ConcurrentHashMap<>(); // by mDNS service name
+    private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService worker;
+    private volatile boolean closed;
+
+    /**
+     * @param addresses the IPv4 addresses to work on, asked again every {@code recheckSeconds}
+     */
+    public MdnsPeerDiscovery(PeerId localId, int port, int protocolMajor, String name,
+            Supplier<List<InetAddress>> addresses, long recheckSeconds) {
+        this.localId = localId;
+        this.port = port;
+        this.protocolMajor = protocolMajor;
+        this.name = name;
+        this.addresses = addresses;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "lanspread-mdns " + localId.shortForm());
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.execute(this::followInterfaces);
+        worker.scheduleWithFixedDelay(this::followInterfaces, recheckSeconds, recheckSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Every non-loopback, up IPv4 address of this machine. */
+    public static List<InetAddress> lanAddresses() {
+        List<InetAddress> found = new ArrayList<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (nic.isUp() && !nic.isLoopback() && nic.supportsMulticast()) {
+                    for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                        if (address instanceof Inet4Address) {
+                            found.add(address);
+                        }
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.log(Level.WARNING, "cannot list network interfaces", e);
+        }
+        return found;
+    }
+
+    /** Starts JmDNS on new addresses and stops it on vanished ones (worker thread). */
+    private void followInterfaces() {
+        if (closed) {
+            return;
+        }
+        Set<InetAddress> wanted = new LinkedHashSet<>(addresses.get());
+        for (InetAddress gone : new ArrayList<>(instances.keySet())) {
+            if (!wanted.contains(gone)) {
+                closeLater(List.of(instances.remove(gone)));
+            }
+        }
+        for (InetAddress address : wanted) {
+            if (!instances.containsKey(address) && !closed) {
+                try {
+                    instances.put(address, start(address));
+                    if (closed) {
+                        closeLater(List.of(instances.remove(address)));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "mDNS cannot start on " + address + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private JmDNS start(InetAddress address) throws IOException {
+        JmDNS jmdns = JmDNS.create(address, "lanspread-" + localId.shortForm());
+        jmdns.addServiceListener(SERVICE_TYPE, new Listener(jmdns));
+        Map<String, String> txt = new HashMap<>();
+        txt.put("id", localId.hex());
+        txt.put("v", Integer.toString(protocolMajor));
+        txt.put("port", Integer.toString(port));
+        txt.put("name", name);
+        jmdns.registerService(ServiceInfo.create(SERVICE_TYPE, serviceName(), port, 0, 0, txt));
+        // Ask at once instead of waiting for periodic announcements.
+        jmdns.requestServiceInfo(SERVICE_TYPE, serviceName(), false, 1);
+        return jmdns;
+    }
+
+    private String serviceName() {
+        return "LanSpread " + localId.shortForm();
+    }
+
+    private final class Listener implements ServiceListener {
+        private final JmDNS jmdns;
+
+        Listener(JmDNS jmdns) {
+            this.jmdns = jmdns;
+        }
+
+        @Override
+        public void serviceAdded(ServiceEvent event) {
+            if (!event.getName().equals(serviceName())) {
+                jmdns.requestServiceInfo(event.getType(), event.getName(), false, 1);
+            }
+        }
+
+        @Override
+        public void serviceResolved(ServiceEvent event) {
+            ServiceInfo info = event.getInfo();
+            String id = info.getPropertyString("id");
+            if (id == null || id.isEmpty() || closed) {
+                return; // jmdns resolves first without the TXT record: wait for the next resolution
+            }
+            PeerId peerId;
+            try {
+                peerId = new PeerId(id);
+            } catch (IllegalArgumentException e) {
+                return; // not a LanSpread peer id
+            }
+            if (peerId.equals(localId) || info.getInet4Addresses().length == 0) {
+                return;
+            }
+            int major = parse(info.getPropertyString("v"), -1);
+            String peerName = info.getPropertyString("name");
+            DiscoveredPeer peer = new DiscoveredPeer(peerId, new InetSocketAddress(info.getInet4Addresses()[0],
+                    info.getPort()), major, peerName == null ? peerId.shortForm() : peerName);
+            DiscoveredPeer previous = peers.put(event.getName(), peer);
+            if (!peer.equals(previous)) {
+                if (previous != null) {
+                    listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
+                }
+                listeners.forEach(l -> tell(() -> l.peerAppeared(peer)));
+            }
+        }
+
+        @Override
+        public void serviceRemoved(ServiceEvent event) {
+            DiscoveredPeer gone = peers.remove(event.getName());
+            if (gone != null) {
+                listeners.forEach(l -> tell(() -> l.peerDisappeared(gone)));
+            }
+        }
+    }
+
+    private static int parse(String text, int fallback) {
+        try {
+            return text == null ? fallback : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a discovery listener failed", e);
+        }
+    }
+
+    @Override
+    public Collection<DiscoveredPeer> peers() {
+        return List.copyOf(new LinkedHashSet<>(peers.values()));
+    }
+
+    @Override
+    public AutoCloseable addListener(DiscoveryListener listener) {
+        listeners.add(listener);
+        peers().forEach(peer -> tell(() -> listener.peerAppeared(peer)));
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Stops at once for the caller: JmDNS needs seconds to unregister and close, so that runs on a separate
+     * thread that ends by itself.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<JmDNS> running = new ArrayList<>(instances.values());
+        instances.clear();
+        peers.clear();
+        closeLater(running);
+    }
+
+    private void closeLater(List<JmDNS> running) {
+        if (running.isEmpty()) {
+            return;
+        }
+        Thread closer = new Thread(() -> {
+            for (JmDNS jmdns : running) {
+                try {
+                    jmdns.unregisterAllServices();
+                    jmdns.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.FINE, "closing mDNS", e);
+                }
+            }
+        }, "lanspread-mdns-close " + localId.shortForm());
+        closer.setDaemon(true);
+        closer.start();
+    }
+}

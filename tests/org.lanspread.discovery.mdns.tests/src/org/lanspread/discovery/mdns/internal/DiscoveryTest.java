@@ -1,0 +1,146 @@
+package org.lanspread.discovery.mdns.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lanspread.api.discovery.DiscoveredPeer;
+import org.lanspread.api.discovery.DiscoveryListener;
+import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.transport.PeerId;
+import org.lanspread.api.transport.PeerTransport;
+import org.lanspread.testing.osgi.Services;
+
+/** Real mDNS (jmdns) on loopback with multicast enabled by the test. */
+class DiscoveryTest {
+
+    private static LoopbackMulticast multicast;
+
+    @BeforeAll
+    static void enableMulticastOnLoopback() throws Exception {
+        multicast = LoopbackMulticast.enable();
+    }
+
+    @AfterAll
+    static void restoreLoopback() throws Exception {
+        multicast.close();
+    }
+
+    private static final Random RANDOM = new Random();
+
+    private static PeerId randomId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return PeerId.ofCertificate(bytes);
+    }
+
+    private static MdnsPeerDiscovery peer(PeerId id, int port, String name) throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        return new MdnsPeerDiscovery(id, port, 1, name, () -> List.of(loopback), 5);
+    }
+
+    /** Collects appearances and disappearances. */
+    private static final class Events implements DiscoveryListener {
+        final BlockingQueue<DiscoveredPeer> appeared = new LinkedBlockingQueue<>();
+        final BlockingQueue<DiscoveredPeer> disappeared = new LinkedBlockingQueue<>();
+
+        @Override
+        public void peerAppeared(DiscoveredPeer peer) {
+            appeared.add(peer);
+        }
+
+        @Override
+        public void peerDisappeared(DiscoveredPeer peer) {
+            disappeared.add(peer);
+        }
+
+        /** The next appearance of {@code id}, ignoring other peers (e.g. the DS component's). */
+        DiscoveredPeer awaitAppeared(PeerId id, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                DiscoveredPeer peer = appeared.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (peer != null && peer.id().equals(id)) {
+                    return peer;
+                }
+            }
+            return null;
+        }
+
+        DiscoveredPeer awaitDisappeared(PeerId id, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                DiscoveredPeer peer = disappeared.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (peer != null && peer.id().equals(id)) {
+                    return peer;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void twoPeersSeeEachOtherButNotThemselvesAndSeeOneLeave() throws Exception {
+        PeerId aliceId = randomId();
+        PeerId bobId = randomId();
+        Events atAlice = new Events();
+        Events atBob = new Events();
+        long start = System.nanoTime();
+        try (MdnsPeerDiscovery alice = peer(aliceId, 40001, "alice")) {
+            alice.addListener(atAlice);
+            MdnsPeerDiscovery bob = peer(bobId, 40002, "bob");
+            bob.addListener(atBob);
+            DiscoveredPeer seenByAlice = atAlice.awaitAppeared(bobId, 15);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("mDNS on loopback: bob appeared at alice after %.2f s%n", seconds);
+            assertEquals(new DiscoveredPeer(bobId, seenByAlice.address(), 1, "bob"), seenByAlice);
+            assertEquals(40002, seenByAlice.address().getPort());
+            assertTrue(seenByAlice.address().getAddress().isLoopbackAddress());
+            assertEquals(aliceId, atBob.awaitAppeared(aliceId, 15).id());
+            assertTrue(alice.peers().stream().noneMatch(p -> p.id().equals(aliceId)), "never itself");
+
+            Events late = new Events();
+            alice.addListener(late);
+            assertEquals(bobId, late.awaitAppeared(bobId, 1).id(), "a new listener hears of known peers at once");
+
+            long closing = System.nanoTime();
+            bob.close();
+            long closeMillis = Duration.ofNanos(System.nanoTime() - closing).toMillis();
+            assertTrue(closeMillis <= 250, "close returned after " + closeMillis + " ms");
+            assertEquals(bobId, atAlice.awaitDisappeared(bobId, 15).id(), "bob's goodbye was seen");
+            assertFalse(alice.peers().stream().anyMatch(p -> p.id().equals(bobId)));
+        }
+    }
+
+    @Test
+    void theServiceAdvertisesTheTransportsIdAndPort() throws Exception {
+        PeerTransport transport = Services.await(PeerTransport.class);
+        Services.await(PeerDiscovery.class);
+        Events events = new Events();
+        try (MdnsPeerDiscovery observer = peer(randomId(), 40003, "observer")) {
+            observer.addListener(events);
+            // The service may have started before the test enabled multicast: it retries every 5 s.
+            DiscoveredPeer service = events.awaitAppeared(transport.localId(), 20);
+            assertEquals(transport.localAddress().getPort(), service.address().getPort());
+            assertEquals("test-peer", service.name());
+        }
+    }
+
+    @Test
+    void addressListsAreCheckedWithClearErrors() {
+        assertEquals(2, MdnsDiscoveryComponent.parse("10.0.0.1, 192.168.1.2").size());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MdnsDiscoveryComponent.parse("10.0.0.1,fe80::1"));
+        assertTrue(e.getMessage().contains("fe80::1"), e.getMessage());
+    }
+}
