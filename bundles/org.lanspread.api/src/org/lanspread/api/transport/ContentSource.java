@@ -13,15 +13,6 @@ public interface ContentSource {
 
     /** Serves nothing. */
     ContentSource NONE = new ContentSource() {
-        @Override
-        public Optional<GameManifest> manifest(String gameId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> gameFolder(String gameId) {
-            return Optional.empty();
-        }
     };
 
     /** Every game this peer offers now: sent to each peer when a session opens. */
@@ -29,9 +20,13 @@ public interface ContentSource {
         return java.util.List.of();
     }
 
-    /** The manifest of a game this peer serves now, or empty. */
-    Optional<GameManifest> manifest(String gameId);
+    /** The manifest of a game this peer serves now, or empty (the default: nothing is served). */
+    default Optional<GameManifest> manifest(String gameId) {
+        return Optional.empty();
+    }
 
-    /** The folder the game's manifest paths are relative to, or empty when it is not served. */
-    Optional<Path> gameFolder(String gameId);
+    /** The folder the game's manifest paths are relative to, or empty when it is not served (the default). */
+    default Optional<Path> gameFolder(String gameId) {
+        return Optional.empty();
+    }
 }

@@ -67,20 +67,18 @@ class DiscoveryTest {
 
         /** The next appearance of {@code id}, ignoring other peers (e.g. the DS component's). */
         DiscoveredPeer awaitAppeared(PeerId id, long seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
-                DiscoveredPeer peer = appeared.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (peer != null && peer.id().equals(id)) {
-                    return peer;
-                }
-            }
-            return null;
+            return await(appeared, id, seconds);
         }
 
         DiscoveredPeer awaitDisappeared(PeerId id, long seconds) throws InterruptedException {
+            return await(disappeared, id, seconds);
+        }
+
+        private static DiscoveredPeer await(BlockingQueue<DiscoveredPeer> queue, PeerId id, long seconds)
+                throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < deadline) {
-                DiscoveredPeer peer = disappeared.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                DiscoveredPeer peer = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (peer != null && peer.id().equals(id)) {
                     return peer;
                 }

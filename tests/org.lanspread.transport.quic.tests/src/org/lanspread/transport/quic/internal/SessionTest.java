@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
@@ -67,16 +65,6 @@ class SessionTest {
             @Override
             public List<AnnouncedGame> announced() {
                 return List.of(games);
-            }
-
-            @Override
-            public Optional<GameManifest> manifest(String gameId) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> gameFolder(String gameId) {
-                return Optional.empty();
             }
         };
     }

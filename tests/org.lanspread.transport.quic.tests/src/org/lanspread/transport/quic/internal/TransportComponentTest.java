@@ -9,13 +9,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
@@ -66,16 +64,6 @@ class TransportComponentTest {
                     @Override
                     public List<AnnouncedGame> announced() {
                         return List.of(quake);
-                    }
-
-                    @Override
-                    public Optional<GameManifest> manifest(String gameId) {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public Optional<Path> gameFolder(String gameId) {
-                        return Optional.empty();
                     }
                 }, null);
         try {
