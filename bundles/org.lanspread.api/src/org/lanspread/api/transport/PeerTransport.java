@@ -18,7 +18,8 @@ public interface PeerTransport {
 
     /**
      * Connects to the peer at {@code address} and exchanges hellos. The connection is refused unless the remote
-     * certificate hashes to {@code expected} and the protocol majors match.
+     * certificate hashes to {@code expected} and the protocol majors match. With {@code expected} null (a first
+     * contact, e.g. a manually listed address), any certificate is accepted and the peer id is learned from it.
      */
     PeerConnection connect(InetSocketAddress address, PeerId expected, Duration timeout) throws TransportException;
 

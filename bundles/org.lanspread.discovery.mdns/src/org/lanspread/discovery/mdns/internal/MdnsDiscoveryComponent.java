@@ -1,6 +1,9 @@
 package org.lanspread.discovery.mdns.internal;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +13,9 @@ import java.util.function.Supplier;
 import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.discovery.DiscoveryListener;
 import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerTransport;
+import org.lanspread.api.transport.TransportException;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +31,9 @@ import org.osgi.service.component.annotations.Reference;
 public class MdnsDiscoveryComponent implements PeerDiscovery {
 
     public static final String ADDRESSES_PROPERTY = "lanspread.discovery.addresses";
+    /** Manually listed peers, {@code host:port} separated by commas, for networks where multicast is blocked. */
+    public static final String MANUAL_PROPERTY = "lanspread.peers.manual";
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     static final long RECHECK_SECONDS = 5;
 
     @Reference
@@ -41,7 +49,39 @@ public class MdnsDiscoveryComponent implements PeerDiscovery {
         String name = context.getProperty("lanspread.peer.name");
         discovery = new MdnsPeerDiscovery(transport.localId(), transport.localAddress().getPort(),
                 PeerTransport.PROTOCOL_MAJOR, name == null || name.isBlank() ? hostName() : name, addresses,
-                RECHECK_SECONDS);
+                RECHECK_SECONDS, manualPeers(context.getProperty(MANUAL_PROPERTY)), this::probe);
+    }
+
+    /** A manual peer is whoever answers a transport hello at its address. */
+    private Optional<DiscoveredPeer> probe(InetSocketAddress address) {
+        try (PeerConnection connection = transport.connect(address, null, PROBE_TIMEOUT)) {
+            return Optional.of(new DiscoveredPeer(connection.remoteId(), address,
+                    connection.remoteHello().protocolMajor(), connection.remoteHello().name()));
+        } catch (TransportException e) {
+            return Optional.empty();
+        }
+    }
+
+    static List<InetSocketAddress> manualPeers(String list) {
+        List<InetSocketAddress> peers = new ArrayList<>();
+        if (list == null || list.isBlank()) {
+            return peers;
+        }
+        for (String part : list.split(",")) {
+            String entry = part.strip();
+            int colon = entry.lastIndexOf(':');
+            int port = -1;
+            try {
+                port = colon > 0 ? Integer.parseInt(entry.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(MANUAL_PROPERTY + ": '" + entry + "' is not host:port");
+            }
+            peers.add(new InetSocketAddress(entry.substring(0, colon).replace("[", "").replace("]", ""), port));
+        }
+        return peers;
     }
 
     static List<InetAddress> parse(String list) {

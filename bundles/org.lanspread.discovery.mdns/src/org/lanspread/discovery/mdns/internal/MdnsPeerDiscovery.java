@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,6 +55,9 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
     private final Map<String, DiscoveredPeer> peers = new ConcurrentHashMap<>(); // by mDNS service name
     private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
+    private final List<InetSocketAddress> manual;
+    private final Function<InetSocketAddress, Optional<DiscoveredPeer>> probe;
+    private final Map<InetSocketAddress, DiscoveredPeer> manualPeers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -60,6 +65,19 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
      */
     public MdnsPeerDiscovery(PeerId localId, int port, int protocolMajor, String name,
             Supplier<List<InetAddress>> addresses, long recheckSeconds) {
+        this(localId, port, protocolMajor, name, addresses, recheckSeconds, List.of(), a -> Optional.empty());
+    }
+
+    /**
+     * @param manual manually listed peer addresses, for networks where multicast is blocked: each is probed every
+     *               {@code recheckSeconds} with {@code probe} (a transport hello), and reported like a discovered
+     *               peer while it answers
+     */
+    public MdnsPeerDiscovery(PeerId localId, int port, int protocolMajor, String name,
+            Supplier<List<InetAddress>> addresses, long recheckSeconds, List<InetSocketAddress> manual,
+            Function<InetSocketAddress, Optional<DiscoveredPeer>> probe) {
+        this.manual = List.copyOf(manual);
+        this.probe = probe;
         this.localId = localId;
         this.port = port;
         this.protocolMajor = protocolMajor;
@@ -72,6 +90,9 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
         });
         worker.execute(this::followInterfaces);
         worker.scheduleWithFixedDelay(this::followInterfaces, recheckSeconds, recheckSeconds, TimeUnit.SECONDS);
+        if (!this.manual.isEmpty()) {
+            worker.scheduleWithFixedDelay(this::probeManualPeers, 0, recheckSeconds, TimeUnit.SECONDS);
+        }
     }
 
     /** Every non-loopback, up IPv4 address of this machine. */
@@ -115,6 +136,34 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
                     LOG.log(Level.WARNING, "mDNS cannot start on " + address + ": " + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /** Asks every manually listed address who is there (worker thread). */
+    private void probeManualPeers() {
+        for (InetSocketAddress address : manual) {
+            if (closed) {
+                return;
+            }
+            Optional<DiscoveredPeer> answer = ask(address);
+            DiscoveredPeer previous = answer.isPresent() ? manualPeers.put(address, answer.get())
+                    : manualPeers.remove(address);
+            if (answer.isPresent() && !answer.get().equals(previous)) {
+                if (previous != null) {
+                    listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
+                }
+                listeners.forEach(l -> tell(() -> l.peerAppeared(answer.get())));
+            } else if (answer.isEmpty() && previous != null) {
+                listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
+            }
+        }
+    }
+
+    private Optional<DiscoveredPeer> ask(InetSocketAddress address) {
+        try {
+            return probe.apply(address).filter(p -> !p.id().equals(localId));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
@@ -206,7 +255,9 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
 
     @Override
     public Collection<DiscoveredPeer> peers() {
-        return List.copyOf(new LinkedHashSet<>(peers.values()));
+        LinkedHashSet<DiscoveredPeer> all = new LinkedHashSet<>(peers.values());
+        all.addAll(manualPeers.values());
+        return List.copyOf(all);
     }
 
     @Override
@@ -232,6 +283,7 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
         List<JmDNS> running = new ArrayList<>(instances.values());
         instances.clear();
         peers.clear();
+        manualPeers.clear();
         closeLater(running);
     }
 

@@ -331,17 +331,17 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     case "identity" -> Reason.IDENTITY_MISMATCH;
                     default -> Reason.PROTOCOL;
                 };
-                throw new TransportException(reason, "peer " + expected.shortForm() + " at " + address + " refused: "
+                throw new TransportException(reason, "peer " + who(expected) + " at " + address + " refused: "
                         + answer.path("message").asText());
             }
             PeerId claimed = new PeerId(answer.path("peerId").asText());
-            if (!claimed.equals(proven) || !proven.equals(expected)) {
+            if (!claimed.equals(proven) || expected != null && !proven.equals(expected)) {
                 throw new TransportException(Reason.IDENTITY_MISMATCH, "peer at " + address + " claims " + claimed
                         + " but its certificate is " + proven);
             }
             int major = answer.path("major").asInt(-1);
             if (major != protocolMajor) {
-                throw new TransportException(Reason.VERSION_MISMATCH, "peer " + expected.shortForm() + " speaks protocol "
+                throw new TransportException(Reason.VERSION_MISMATCH, "peer " + who(expected) + " speaks protocol "
                         + major + ", this peer " + protocolMajor);
             }
             Channel owned = udp;
@@ -358,7 +358,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 throw new TransportException(Reason.IDENTITY_MISMATCH, mismatch.get(), e);
             }
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new TransportException(Reason.UNREACHABLE, "cannot connect to peer " + expected.shortForm() + " at "
+            throw new TransportException(Reason.UNREACHABLE, "cannot connect to peer " + who(expected) + " at "
                     + address + ": " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -368,6 +368,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 udp.close();
             }
         }
+    }
+
+    /** A peer id for messages; null is a first contact. */
+    private static String who(PeerId expected) {
+        return expected == null ? "(first contact)" : expected.shortForm();
     }
 
     private static long remaining(long deadline) throws TimeoutException {
@@ -723,7 +728,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             PeerId actual = PeerId.ofCertificate(chain[0].getEncoded());
-            if (!actual.equals(expected)) {
+            if (expected != null && !actual.equals(expected)) {
                 String text = "expected peer " + expected + " but the certificate presented is peer " + actual;
                 mismatch.set(text);
                 throw new CertificateException(text);

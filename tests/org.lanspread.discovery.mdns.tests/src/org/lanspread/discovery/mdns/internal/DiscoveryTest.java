@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -132,6 +133,47 @@ class DiscoveryTest {
             assertEquals(transport.localAddress().getPort(), service.address().getPort());
             assertEquals("test-peer", service.name());
         }
+    }
+
+    @Test
+    void aManuallyListedPeerIsFoundByATransportHelloAndLostWhenItStopsAnswering() throws Exception {
+        PeerTransport transport = Services.await(PeerTransport.class);
+        InetSocketAddress listed = transport.localAddress();
+        InetSocketAddress nobody;
+        try (var socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+        }
+        java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Events events = new Events();
+        // The probe is the real transport hello; the test can switch the listed peer "off" by pointing the probe
+        // at an address where nothing listens.
+        try (MdnsPeerDiscovery observer = new MdnsPeerDiscovery(randomId(), 40004, 1, "observer", List::of, 1,
+                List.of(listed), address -> {
+                    try (var connection = transport.connect(answering.get() ? address : nobody, null,
+                            Duration.ofSeconds(1))) {
+                        return java.util.Optional.of(new DiscoveredPeer(connection.remoteId(), address,
+                                connection.remoteHello().protocolMajor(), connection.remoteHello().name()));
+                    } catch (org.lanspread.api.transport.TransportException e) {
+                        return java.util.Optional.empty();
+                    }
+                })) {
+            observer.addListener(events);
+            DiscoveredPeer found = events.awaitAppeared(transport.localId(), 10);
+            assertEquals(new DiscoveredPeer(transport.localId(), listed, 1, "test-peer"), found);
+            assertTrue(observer.peers().contains(found));
+            answering.set(false);
+            assertEquals(found, events.awaitDisappeared(transport.localId(), 10));
+            assertFalse(observer.peers().contains(found));
+        }
+    }
+
+    @Test
+    void manualPeerListsAreCheckedWithClearErrors() {
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 47800), new InetSocketAddress("::1", 5000)),
+                MdnsDiscoveryComponent.manualPeers("127.0.0.1:47800, [::1]:5000"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MdnsDiscoveryComponent.manualPeers("10.0.0.1"));
+        assertTrue(e.getMessage().contains("10.0.0.1") && e.getMessage().contains("host:port"), e.getMessage());
     }
 
     @Test

@@ -47,6 +47,16 @@ class HelloExchangeTest {
     }
 
     @Test
+    void aFirstContactLearnsThePeerIdFromItsCertificate() throws Exception {
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", ContentSource.NONE);
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE);
+                PeerConnection connection = alice.connect(bob.localAddress(), null, TIMEOUT)) {
+            assertEquals(bob.localId(), connection.remoteId());
+            assertEquals("bob", connection.remoteHello().name());
+        }
+    }
+
+    @Test
     void anIdentityPersistsAcrossRestarts() throws Exception {
         PeerId first;
         try (QuicPeerTransport peer = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer", ContentSource.NONE)) {
