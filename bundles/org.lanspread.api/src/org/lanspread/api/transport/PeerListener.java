@@ -19,8 +19,13 @@ public interface PeerListener {
         CLOSED
     }
 
-    /** A session with {@code peer} is open (either side connected). */
-    default void peerConnected(PeerId peer, PeerHello hello) {
+    /**
+     * A session with {@code peer} is open (either side connected).
+     *
+     * @param from the peer's address as seen on this connection (its port is the connection's, not necessarily
+     *             the one it listens on: see {@link PeerHello#listenPort()})
+     */
+    default void peerConnected(PeerId peer, PeerHello hello, java.net.InetSocketAddress from) {
     }
 
     /** The peer's whole library, sent when a session opens. */

@@ -14,6 +14,9 @@ import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.discovery.DiscoveryListener;
 import org.lanspread.api.discovery.PeerDiscovery;
 import org.lanspread.api.transport.PeerConnection;
+import org.lanspread.api.transport.PeerHello;
+import org.lanspread.api.transport.PeerId;
+import org.lanspread.api.transport.PeerListener;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
 import org.osgi.framework.BundleContext;
@@ -40,6 +43,7 @@ public class MdnsDiscoveryComponent implements PeerDiscovery {
     private PeerTransport transport;
 
     private MdnsPeerDiscovery discovery;
+    private AutoCloseable helloListener;
 
     @Activate
     void activate(BundleContext context) {
@@ -50,6 +54,21 @@ public class MdnsDiscoveryComponent implements PeerDiscovery {
         discovery = new MdnsPeerDiscovery(transport.localId(), transport.localAddress().getPort(),
                 PeerTransport.PROTOCOL_MAJOR, name == null || name.isBlank() ? hostName() : name, addresses,
                 RECHECK_SECONDS, manualPeers(context.getProperty(MANUAL_PROPERTY)), this::probe);
+        // A peer that connects to us is discovered at once, at the port its hello names (no mDNS round trip).
+        helloListener = transport.addListener(new PeerListener() {
+            @Override
+            public void peerConnected(PeerId peer, PeerHello hello, InetSocketAddress from) {
+                if (hello.listenPort() > 0) {
+                    discovery.learned(new DiscoveredPeer(peer, new InetSocketAddress(from.getAddress(),
+                            hello.listenPort()), hello.protocolMajor(), hello.name()));
+                }
+            }
+
+            @Override
+            public void peerGone(PeerId peer, GoneReason reason, String detail) {
+                discovery.forget(peer);
+            }
+        });
     }
 
     /** A manual peer is whoever answers a transport hello at its address. */
@@ -109,7 +128,8 @@ public class MdnsDiscoveryComponent implements PeerDiscovery {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws Exception {
+        helloListener.close();
         discovery.close();
     }
 

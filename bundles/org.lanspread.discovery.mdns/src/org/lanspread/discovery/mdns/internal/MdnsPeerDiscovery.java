@@ -58,6 +58,9 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
     private final List<InetSocketAddress> manual;
     private final Function<InetSocketAddress, Optional<DiscoveredPeer>> probe;
     private final Map<InetSocketAddress, DiscoveredPeer> manualPeers = new ConcurrentHashMap<>();
+    private final Map<PeerId, DiscoveredPeer> helloPeers = new ConcurrentHashMap<>();
+    /** What listeners were last told, by peer id: every source merged. */
+    private final Map<PeerId, DiscoveredPeer> reported = new HashMap<>();
     private volatile boolean closed;
 
     /**
@@ -148,14 +151,39 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
             Optional<DiscoveredPeer> answer = ask(address);
             DiscoveredPeer previous = answer.isPresent() ? manualPeers.put(address, answer.get())
                     : manualPeers.remove(address);
-            if (answer.isPresent() && !answer.get().equals(previous)) {
-                if (previous != null) {
-                    listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
-                }
-                listeners.forEach(l -> tell(() -> l.peerAppeared(answer.get())));
-            } else if (answer.isEmpty() && previous != null) {
-                listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
+            if (previous != null) {
+                refresh(previous.id());
             }
+            answer.ifPresent(peer -> refresh(peer.id()));
+        }
+    }
+
+    /** A peer that connected to us said where it listens: it is discovered at once (no mDNS round). */
+    public void learned(DiscoveredPeer peer) {
+        if (!closed && !peer.id().equals(localId)) {
+            helloPeers.put(peer.id(), peer);
+            refresh(peer.id());
+        }
+    }
+
+    /** A peer learned from a hello has gone. */
+    public void forget(PeerId peer) {
+        if (helloPeers.remove(peer) != null) {
+            refresh(peer);
+        }
+    }
+
+    /** Recomputes what is known of {@code id} from every source and tells listeners what changed. */
+    private synchronized void refresh(PeerId id) {
+        DiscoveredPeer now = peers.values().stream().filter(p -> p.id().equals(id)).findFirst()
+                .or(() -> manualPeers.values().stream().filter(p -> p.id().equals(id)).findFirst())
+                .orElse(helloPeers.get(id));
+        DiscoveredPeer before = now == null ? reported.remove(id) : reported.put(id, now);
+        if (before != null && !before.equals(now)) {
+            listeners.forEach(l -> tell(() -> l.peerDisappeared(before)));
+        }
+        if (now != null && !now.equals(before)) {
+            listeners.forEach(l -> tell(() -> l.peerAppeared(now)));
         }
     }
 
@@ -220,19 +248,17 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
             DiscoveredPeer peer = new DiscoveredPeer(peerId, new InetSocketAddress(info.getInet4Addresses()[0],
                     info.getPort()), major, peerName == null ? peerId.shortForm() : peerName);
             DiscoveredPeer previous = peers.put(event.getName(), peer);
-            if (!peer.equals(previous)) {
-                if (previous != null) {
-                    listeners.forEach(l -> tell(() -> l.peerDisappeared(previous)));
-                }
-                listeners.forEach(l -> tell(() -> l.peerAppeared(peer)));
+            if (previous != null && !previous.id().equals(peerId)) {
+                refresh(previous.id());
             }
+            refresh(peerId);
         }
 
         @Override
         public void serviceRemoved(ServiceEvent event) {
             DiscoveredPeer gone = peers.remove(event.getName());
             if (gone != null) {
-                listeners.forEach(l -> tell(() -> l.peerDisappeared(gone)));
+                refresh(gone.id());
             }
         }
     }
@@ -254,16 +280,14 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
     }
 
     @Override
-    public Collection<DiscoveredPeer> peers() {
-        LinkedHashSet<DiscoveredPeer> all = new LinkedHashSet<>(peers.values());
-        all.addAll(manualPeers.values());
-        return List.copyOf(all);
+    public synchronized Collection<DiscoveredPeer> peers() {
+        return List.copyOf(reported.values());
     }
 
     @Override
-    public AutoCloseable addListener(DiscoveryListener listener) {
+    public synchronized AutoCloseable addListener(DiscoveryListener listener) {
         listeners.add(listener);
-        peers().forEach(peer -> tell(() -> listener.peerAppeared(peer)));
+        reported.values().forEach(peer -> tell(() -> listener.peerAppeared(peer)));
         return () -> listeners.remove(listener);
     }
 
@@ -284,6 +308,10 @@ public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
         instances.clear();
         peers.clear();
         manualPeers.clear();
+        helloPeers.clear();
+        synchronized (this) {
+            reported.clear();
+        }
         closeLater(running);
     }
 

@@ -162,7 +162,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         ObjectNode hello = JSON.createObjectNode();
         PeerId claim = claimInstead != null ? claimInstead : identity.id();
         hello.put("type", "hello").put("peerId", claim.hex()).put("major", protocolMajor)
-                .put("minor", protocolMinor).put("name", name);
+                .put("minor", protocolMinor).put("name", name)
+                .put("port", server == null ? 0 : localAddress().getPort());
         return hello;
     }
 
@@ -234,7 +235,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             connection.attr(PEER).set(proven);
             ctx.writeAndFlush(json(QuicPeerTransport.this.hello()));
             Session session = new Session(new PeerHello(proven, major, message.path("minor").asInt(),
-                    message.path("name").asText("")), connection, ctx.channel(), owner);
+                    message.path("name").asText(""), message.path("port").asInt(0)), connection, ctx.channel(), owner);
             ctx.channel().attr(SESSION).set(session);
             opened(session);
         }
@@ -346,7 +347,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
             Channel owned = udp;
             udp = null;
-            PeerHello remote = new PeerHello(claimed, major, answer.path("minor").asInt(), answer.path("name").asText());
+            PeerHello remote = new PeerHello(claimed, major, answer.path("minor").asInt(), answer.path("name").asText(),
+                    answer.path("port").asInt(0));
             Session session = new Session(remote, connection, control, owner);
             controlHandler.attach(control, session);
             opened(session);
@@ -596,7 +598,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private void opened(Session session) {
         sessions.add(session);
         for (PeerListener listener : listeners) {
-            notify(() -> listener.peerConnected(session.peer(), session.hello()));
+            notify(() -> listener.peerConnected(session.peer(), session.hello(), session.remoteAddress()));
         }
         session.start(content.announced(), liveness);
     }

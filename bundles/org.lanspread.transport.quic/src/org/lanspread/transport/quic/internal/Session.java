@@ -70,6 +70,11 @@ final class Session {
         return hello;
     }
 
+    /** The peer's address on this connection. */
+    java.net.InetSocketAddress remoteAddress() {
+        return (java.net.InetSocketAddress) quic.remoteSocketAddress();
+    }
+
     /** Announces this peer's library and starts pinging. */
     void start(List<AnnouncedGame> library, Liveness liveness) {
         ObjectNode message = JSON.createObjectNode().put("type", "library");

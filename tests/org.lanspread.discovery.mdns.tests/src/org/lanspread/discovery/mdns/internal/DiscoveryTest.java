@@ -168,6 +168,32 @@ class DiscoveryTest {
     }
 
     @Test
+    void aPeerLearnedFromAHelloAppearsOnceAcrossSourcesAndGoesWhenNoSourceHasIt() throws Exception {
+        PeerId other = randomId();
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 47811);
+        java.util.concurrent.atomic.AtomicBoolean listed = new java.util.concurrent.atomic.AtomicBoolean(false);
+        Events events = new Events();
+        try (MdnsPeerDiscovery discovery = new MdnsPeerDiscovery(randomId(), 40005, 1, "me", List::of, 1, List.of(at),
+                address -> listed.get() ? java.util.Optional.of(new DiscoveredPeer(other, at, 1, "other"))
+                        : java.util.Optional.empty())) {
+            discovery.addListener(events);
+            DiscoveredPeer viaHello = new DiscoveredPeer(other, at, 1, "other");
+            discovery.learned(viaHello);
+            assertEquals(viaHello, events.awaitAppeared(other, 1), "known at once from the hello");
+            listed.set(true); // now the manual probe finds the same peer too
+            Thread.sleep(1500);
+            assertTrue(events.appeared.isEmpty(), "the same peer from a second source is not reported twice");
+            discovery.forget(other);
+            Thread.sleep(200);
+            assertTrue(events.disappeared.isEmpty(), "still answering its probe: not gone");
+            assertEquals(List.of(viaHello), List.copyOf(discovery.peers()));
+            listed.set(false);
+            assertEquals(viaHello, events.awaitDisappeared(other, 5), "gone once no source has it");
+            assertTrue(discovery.peers().isEmpty());
+        }
+    }
+
+    @Test
     void manualPeerListsAreCheckedWithClearErrors() {
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 47800), new InetSocketAddress("::1", 5000)),
                 MdnsDiscoveryComponent.manualPeers("127.0.0.1:47800, [::1]:5000"));

@@ -34,9 +34,12 @@ class SessionTest {
     private static final class Recorder implements PeerListener {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
+        final BlockingQueue<String> origins = new LinkedBlockingQueue<>();
+
         @Override
-        public void peerConnected(PeerId peer, PeerHello hello) {
+        public void peerConnected(PeerId peer, PeerHello hello, InetSocketAddress from) {
             events.add("connected " + hello.name());
+            origins.add(from.getAddress().getHostAddress() + " listens on " + hello.listenPort());
         }
 
         @Override
@@ -89,6 +92,9 @@ class SessionTest {
             assertEquals("library " + List.of(ut), atAlice.next());
             assertEquals("connected alice", atBob.next());
             assertEquals("library " + List.of(quake), atBob.next());
+            assertEquals("127.0.0.1 listens on " + bob.localAddress().getPort(), atAlice.origins.poll(5, TimeUnit.SECONDS));
+            assertEquals("127.0.0.1 listens on " + alice.localAddress().getPort(), atBob.origins.poll(5, TimeUnit.SECONDS),
+                    "the side that was connected to learns where to reach the other");
             assertEquals(Set.of(bob.localId()), alice.connectedPeers());
             assertEquals(Set.of(alice.localId()), bob.connectedPeers());
 
