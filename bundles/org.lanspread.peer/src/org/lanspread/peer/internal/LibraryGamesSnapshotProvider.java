@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.lanspread.api.catalog.CatalogUnavailableException;
 import org.lanspread.api.catalog.GameCatalog;
 import org.lanspread.api.games.GameState;
 import org.lanspread.api.games.GameView;
@@ -39,6 +40,11 @@ public class LibraryGamesSnapshotProvider implements GamesSnapshotProvider {
             library.scan();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "initial scan of " + library.gameDirectory() + " failed; showing the last known state", e);
+        }
+        try {
+            catalog.entries(); // load the catalog here, not on a consumer's (UI) thread at its first render
+        } catch (CatalogUnavailableException e) {
+            LOG.log(Level.SEVERE, "the game catalog is unavailable: " + e.getMessage(), e);
         }
     }
 
