@@ -56,8 +56,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
@@ -122,7 +120,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         this.name = name;
         this.protocolMajor = protocolMajor;
         this.protocolMinor = protocolMinor;
-        this.group = new NioEventLoopGroup(1);
+        this.group = EventLoops.group(1);
         try {
             QuicSslContext tls = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
                     .trustManager(new AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
@@ -137,7 +135,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                                     new LengthFieldPrepender(4), new ServerStream());
                         }
                     }).build();
-            this.server = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec).bind(bind).sync()
+            this.server = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
                     .channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -303,7 +301,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             var codec = new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64).build();
-            udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+            udp = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec)
                     .bind(new InetSocketAddress(address.getAddress().isLoopbackAddress() ? address.getAddress()
                             : null, 0)).sync().channel();
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -57,6 +57,11 @@ class HelloExchangeTest {
     }
 
     @Test
+    void theNativeEpollTransportIsUsedOnLinux() {
+        assertTrue(EventLoops.epoll(), "the epoll fragment is installed with the transport, so UDP runs on epoll");
+    }
+
+    @Test
     void anIdentityPersistsAcrossRestarts() throws Exception {
         PeerId first;
         try (QuicPeerTransport peer = new QuicPeerTransport(dir.resolve("peer"), loopback(), "peer", ContentSource.NONE)) {
