@@ -94,18 +94,22 @@ class DiscoveryTest {
         PeerId bobId = randomId();
         Events atAlice = new Events();
         Events atBob = new Events();
-        long start = System.nanoTime();
         try (MdnsPeerDiscovery alice = peer(aliceId, 40001, "alice")) {
             alice.addListener(atAlice);
+            Thread.sleep(2000); // alice is up and announced: now a new peer arrives
+            long start = System.nanoTime();
             MdnsPeerDiscovery bob = peer(bobId, 40002, "bob");
             bob.addListener(atBob);
             DiscoveredPeer seenByAlice = atAlice.awaitAppeared(bobId, 15);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("mDNS on loopback: bob appeared at alice after %.2f s%n", seconds);
+            double aliceSawBob = (System.nanoTime() - start) / 1e9;
+            assertEquals(aliceId, atBob.awaitAppeared(aliceId, 15).id());
+            double bobSawAlice = (System.nanoTime() - start) / 1e9;
+            // Figures, not assertions: the goal (1.5 s) is measured by the discovery benchmark.
+            System.out.printf("mDNS on loopback, new peer started: it saw the running peer after %.2f s, "
+                    + "the running peer saw it after %.2f s%n", bobSawAlice, aliceSawBob);
             assertEquals(new DiscoveredPeer(bobId, seenByAlice.address(), 1, "bob"), seenByAlice);
             assertEquals(40002, seenByAlice.address().getPort());
             assertTrue(seenByAlice.address().getAddress().isLoopbackAddress());
-            assertEquals(aliceId, atBob.awaitAppeared(aliceId, 15).id());
             assertTrue(alice.peers().stream().noneMatch(p -> p.id().equals(aliceId)), "never itself");
 
             Events late = new Events();
