@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.discovery.DiscoveryListener;
 import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.runtime.HostPorts;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
@@ -87,18 +88,7 @@ public class MdnsDiscoveryComponent implements PeerDiscovery {
             return peers;
         }
         for (String part : list.split(",")) {
-            String entry = part.strip();
-            int colon = entry.lastIndexOf(':');
-            int port = -1;
-            try {
-                port = colon > 0 ? Integer.parseInt(entry.substring(colon + 1)) : -1;
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException(MANUAL_PROPERTY + ": '" + entry + "' is not host:port");
-            }
-            peers.add(new InetSocketAddress(entry.substring(0, colon).replace("[", "").replace("]", ""), port));
+            peers.add(HostPorts.parse(MANUAL_PROPERTY, part, 1));
         }
         return peers;
     }

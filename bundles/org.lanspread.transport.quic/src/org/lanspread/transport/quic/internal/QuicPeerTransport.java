@@ -161,7 +161,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         PeerId claim = claimInstead != null ? claimInstead : identity.id();
         hello.put("type", "hello").put("peerId", claim.hex()).put("major", protocolMajor)
                 .put("minor", protocolMinor).put("name", name)
-                .put("port", server == null ? 0 : localAddress().getPort());
+                .put("port", localAddress().getPort());
         return hello;
     }
 

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.runtime.HostPorts;
 import org.lanspread.api.runtime.StateLocations;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
@@ -83,22 +84,7 @@ public class QuicTransportComponent implements PeerTransport {
     }
 
     static InetSocketAddress bindAddress(String configured) {
-        String value = configured == null || configured.isBlank() ? DEFAULT_BIND : configured.strip();
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException(BIND_PROPERTY + " must be host:port, not '" + value + "'");
-        }
-        String host = value.substring(0, colon).replace("[", "").replace("]", "");
-        int port;
-        try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(BIND_PROPERTY + ": '" + value.substring(colon + 1) + "' is not a port");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(BIND_PROPERTY + ": port " + port + " is out of range");
-        }
-        return new InetSocketAddress(host, port);
+        return HostPorts.parse(BIND_PROPERTY, configured == null || configured.isBlank() ? DEFAULT_BIND : configured, 0);
     }
 
     private static String name(String configured) {
