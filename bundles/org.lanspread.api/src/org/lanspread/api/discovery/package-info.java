@@ -1,4 +1,4 @@
 /**
- * Finding peers on the LAN. Exported at version 0.1.0.
+ * Finding peers on the LAN. Exported at version 0.2.0 (0.2: sessions opened through a factory).
  */
 package org.lanspread.api.discovery;

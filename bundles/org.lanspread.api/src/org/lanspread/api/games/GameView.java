@@ -5,12 +5,20 @@ import java.util.Objects;
 /**
  * One game as a consumer shows it.
  *
- * @param id           the game id (its folder name in the game directory)
- * @param name         display name: the catalog name, else the id
- * @param state        the game's state
- * @param localVersion the version on disk, or {@code null} when there is none
+ * @param id               the game id (its folder name in the game directory)
+ * @param name             display name: the catalog name, else the id
+ * @param state            the game's state, operations included
+ * @param localVersion     the downloaded version, else the installed one, or {@code null}
+ * @param installedVersion the version unpacked in local/, or {@code null}
+ * @param peerVersion      the newest version peers offer, or {@code null}
+ * @param peerCount        how many connected peers offer {@code peerVersion}
+ * @param sizeBytes        the download's size (local, else as peers announce it), or 0
+ * @param operation        the active operation, or {@code null}
+ * @param problem          for {@link GameState#BROKEN}: what is wrong; else {@code null}
  */
-public record GameView(String id, String name, GameState state, String localVersion) {
+public record GameView(String id, String name, GameState state, String localVersion, String installedVersion,
+        String peerVersion, int peerCount, long sizeBytes, ActiveOperation operation, String problem) {
+
     public GameView {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

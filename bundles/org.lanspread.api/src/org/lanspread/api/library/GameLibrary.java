@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * The local game directory. Scans publish {@link LibraryDelta}s to listeners; the same deltas are what
- * peers receive.
+ * peers receive. Opened by a {@link GameLibraryFactory}; closing it closes its state database.
  */
-public interface GameLibrary {
+public interface GameLibrary extends AutoCloseable {
 
     /** The current game directory. */
     Path gameDirectory();
@@ -58,4 +58,7 @@ public interface GameLibrary {
      * @return the number of games imported
      */
     int importLegacyState(Path jsonFile) throws IOException;
+
+    @Override
+    void close();
 }

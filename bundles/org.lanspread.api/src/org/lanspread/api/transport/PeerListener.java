@@ -16,7 +16,9 @@ public interface PeerListener {
         /** It stopped answering pings. */
         TIMEOUT,
         /** The connection closed without a goodbye. */
-        CLOSED
+        CLOSED,
+        /** This peer closed the session (a connection it no longer needs, or its own shutdown). */
+        LOCAL
     }
 
     /**

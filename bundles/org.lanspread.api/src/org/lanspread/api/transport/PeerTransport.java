@@ -2,9 +2,13 @@ package org.lanspread.api.transport;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
-/** Authenticated connections between peers (QUIC, TLS 1.3, ALPN {@value #ALPN}). */
-public interface PeerTransport {
+/**
+ * Authenticated connections between peers (QUIC, TLS 1.3, ALPN {@value #ALPN}), listening until closed. Opened by a
+ * {@link PeerTransportFactory}.
+ */
+public interface PeerTransport extends AutoCloseable {
 
     String ALPN = "lanspread/1";
     int PROTOCOL_MAJOR = 1;
@@ -31,4 +35,14 @@ public interface PeerTransport {
 
     /** The peers with an open session. */
     java.util.Set<PeerId> connectedPeers();
+
+    /**
+     * Completes when the transport has stopped listening: normally after {@link #close()}, exceptionally when it
+     * stopped on its own (its socket failed).
+     */
+    CompletionStage<Void> stopped();
+
+    /** Says goodbye to every peer within a bounded time (at most 2 s in total), then stops listening. */
+    @Override
+    void close();
 }

@@ -1,4 +1,5 @@
 /**
- * Peer-to-peer transport: peer identities, connections and the hello exchange. Exported at version 0.1.0.
+ * Peer-to-peer transport: peer identities, connections and the hello exchange. Exported at version 0.2.0 (0.2: transports opened through a
+ * factory, upload limits).
  */
 package org.lanspread.api.transport;

@@ -41,11 +41,6 @@ import org.lanspread.api.library.LibraryDelta;
 import org.lanspread.api.library.LibraryListener;
 import org.lanspread.api.library.LibrarySnapshot;
 import org.lanspread.api.library.LocalGame;
-import org.lanspread.api.runtime.StateLocations;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -53,13 +48,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The game directory on disk. The game directory is the framework property {@value #GAME_DIR_PROPERTY} (else
- * {@code ~/LanSpread/games}); the state database lives in the state location ({@link StateLocations}).
+ * The game directory on disk, with its state database ({@value #STATE_FILE} in the state directory). Opened by
+ * {@link LocalGameLibraryFactory}.
  */
-@Component(service = GameLibrary.class)
 public class LocalGameLibrary implements GameLibrary {
 
-    public static final String GAME_DIR_PROPERTY = "lanspread.gamedir";
     static final String STATE_FILE = "library.db";
     static final Duration DEBOUNCE = Duration.ofMillis(250);
 
@@ -69,26 +62,20 @@ public class LocalGameLibrary implements GameLibrary {
 
     private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
-    private StateStore store;
+    private final StateStore store;
     private Path gameDirectory;
     private LibrarySnapshot snapshot;
 
-    @Activate
-    void activate(BundleContext context) throws IOException {
-        String configured = context.getProperty(GAME_DIR_PROPERTY);
-        gameDirectory = configured != null && !configured.isBlank() ? Path.of(configured).toAbsolutePath()
-                : Path.of(System.getProperty("user.home"), "LanSpread", "games");
-        store = StateStore.open(stateDirectory(context).resolve(STATE_FILE));
+    LocalGameLibrary(Path stateDirectory, Path gameDirectory) throws IOException, InvalidGameDirectoryException {
+        this.gameDirectory = validate(gameDirectory);
+        Files.createDirectories(stateDirectory);
+        this.store = StateStore.open(stateDirectory.resolve(STATE_FILE));
         // Until the first scan, consumers see the last known state.
-        snapshot = new LibrarySnapshot(0, gameDirectory, store.loadGames());
+        this.snapshot = new LibrarySnapshot(0, this.gameDirectory, store.loadGames());
     }
 
-    static Path stateDirectory(BundleContext context) {
-        return StateLocations.resolve(context::getProperty, () -> context.getDataFile("").toPath());
-    }
-
-    @Deactivate
-    void deactivate() {
+    @Override
+    public void close() {
         store.close();
     }
 

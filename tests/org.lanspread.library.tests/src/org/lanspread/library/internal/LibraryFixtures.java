@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameLibraryFactory;
 import org.lanspread.testing.osgi.Services;
 
 /** Shared helpers: the real library service, and game folders written to disk. */
@@ -13,8 +14,17 @@ final class LibraryFixtures {
     private LibraryFixtures() {
     }
 
+    /**
+     * A library opened through the factory service, with its own state database and a scratch game directory (tests
+     * point it where they need with setGameDirectory). Closed when the test JVM ends.
+     */
     static GameLibrary library() {
-        return Services.await(GameLibrary.class);
+        try {
+            Path scratch = Files.createTempDirectory("lanspread-library-test");
+            return Services.await(GameLibraryFactory.class).open(scratch.resolve("state"), scratch.resolve("games"));
+        } catch (IOException | org.lanspread.api.library.InvalidGameDirectoryException e) {
+            throw new IllegalStateException("cannot open a library", e);
+        }
     }
 
     static Path write(Path file, String text) throws IOException {

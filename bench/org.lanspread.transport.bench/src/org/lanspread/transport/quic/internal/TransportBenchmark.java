@@ -31,6 +31,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameLibraryFactory;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.ContentSource;
@@ -64,8 +65,7 @@ class TransportBenchmark {
             }
         }
         Files.writeString(game.resolve("version.ini"), "1\n");
-        GameLibrary library = Services.await(GameLibrary.class);
-        library.setGameDirectory(games);
+        GameLibrary library = Services.await(GameLibraryFactory.class).open(games.resolveSibling("bench-state"), games);
         GameManifest manifest = library.manifest("biggame");
         long total = manifest.totalBytes();
         for (int i = 1; i <= 4; i++) {

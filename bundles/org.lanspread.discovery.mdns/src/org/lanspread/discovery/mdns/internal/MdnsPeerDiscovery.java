@@ -32,7 +32,7 @@ import javax.jmdns.ServiceListener;
 
 import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.discovery.DiscoveryListener;
-import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.discovery.DiscoverySession;
 import org.lanspread.api.transport.PeerId;
 
 /**
@@ -42,7 +42,7 @@ import org.lanspread.api.transport.PeerId;
  * their TXT record; our own are ignored, and resolutions with an empty TXT (jmdns reports those first) wait for the
  * next one.
  */
-public final class MdnsPeerDiscovery implements PeerDiscovery, AutoCloseable {
+public final class MdnsPeerDiscovery implements DiscoverySession {
 
     private static final Logger LOG = Logger.getLogger(MdnsPeerDiscovery.class.getName());
 

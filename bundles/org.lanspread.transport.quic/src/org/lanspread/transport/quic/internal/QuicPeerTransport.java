@@ -40,6 +40,7 @@ import org.lanspread.api.transport.PeerListener;
 import org.lanspread.api.transport.PeerListener.GoneReason;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
+import org.lanspread.api.transport.UploadLimits;
 import org.lanspread.api.transport.TransportException.Reason;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -99,11 +100,20 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private final int protocolMinor;
     private final EventLoopGroup group;
     private final Channel server;
+    private final Uploads uploads;
+    private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean closing;
 
     /** Starts a transport listening on {@code bind}, with the identity kept in {@code stateDir}. */
     public QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content)
             throws IOException {
-        this(stateDir, bind, name, content, PROTOCOL_MAJOR, PROTOCOL_MINOR, Session.Liveness.DEFAULT);
+        this(stateDir, bind, name, content, UploadLimits.UNLIMITED);
+    }
+
+    /** Starts a transport that serves within {@code limits}. */
+    public QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content,
+            UploadLimits limits) throws IOException {
+        this(stateDir, bind, name, content, PROTOCOL_MAJOR, PROTOCOL_MINOR, Session.Liveness.DEFAULT, limits);
     }
 
     QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
@@ -113,6 +123,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
     QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
             int protocolMinor, Session.Liveness liveness) throws IOException {
+        this(stateDir, bind, name, content, protocolMajor, protocolMinor, liveness, UploadLimits.UNLIMITED);
+    }
+
+    QuicPeerTransport(Path stateDir, InetSocketAddress bind, String name, ContentSource content, int protocolMajor,
+            int protocolMinor, Session.Liveness liveness, UploadLimits limits) throws IOException {
         this.chunks = new ChunkServer(content);
         this.content = content;
         this.liveness = liveness;
@@ -121,6 +136,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         this.protocolMajor = protocolMajor;
         this.protocolMinor = protocolMinor;
         this.group = EventLoops.group(1);
+        this.uploads = new Uploads(limits, name);
         try {
             QuicSslContext tls = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
                     .trustManager(new AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
@@ -138,9 +154,33 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             this.server = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
                     .channel();
         } catch (Exception e) {
+            uploads.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot start the QUIC transport on " + bind + ": " + e.getMessage(), e);
         }
+        server.closeFuture().addListener(f -> {
+            if (closing) {
+                stopped.complete(null);
+            } else {
+                stopped.completeExceptionally(new IOException("the QUIC socket on " + bind + " closed unexpectedly"
+                        + (f.cause() == null ? "" : ": " + f.cause().getMessage()), f.cause()));
+            }
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> stopped() {
+        return stopped;
+    }
+
+    /** Tests only: the socket fails as if the network stack dropped it. */
+    void failSocket() {
+        server.close();
+    }
+
+    /** The most chunk uploads that ran at once so far. */
+    int peakUploads() {
+        return uploads.peakConcurrency();
     }
 
     @Override
@@ -235,7 +275,10 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             Session session = new Session(new PeerHello(proven, major, message.path("minor").asInt(),
                     message.path("name").asText(""), message.path("port").asInt(0)), connection, ctx.channel(), owner);
             ctx.channel().attr(SESSION).set(session);
-            opened(session);
+            if (!opened(session)) {
+                session.goodbye();
+                session.close(); // a hello that completed while this peer was closing
+            }
         }
 
         private void manifest(ChannelHandlerContext ctx, JsonNode message) {
@@ -250,19 +293,42 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             }
         }
 
-        private void chunk(ChannelHandlerContext ctx, JsonNode message) throws IOException {
+        private void chunk(ChannelHandlerContext ctx, JsonNode message) {
             QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
             ChunkRequest request;
             try {
                 request = new ChunkRequest(text(message, "gameId"), text(message, "version"), text(message, "path"),
                         message.path("offset").asLong(-1), message.path("length").asInt(-1));
-                ByteBuffer bytes = chunks.read(request);
-                ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", bytes.remaining())));
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> stream.shutdownOutput());
-            } catch (ChunkServer.Refused | IllegalArgumentException e) {
+            } catch (IllegalArgumentException | NullPointerException e) {
                 refuse(ctx, null, "refused", e.getMessage(), false);
                 stream.shutdownOutput();
+                return;
             }
+            PeerId peer = ((QuicChannel) stream.parent()).attr(PEER).get();
+            // The disk read and the caps' pacing happen on the upload pool, never on this network thread.
+            uploads.submit(peer, new Uploads.Job() {
+                private ByteBuffer bytes;
+
+                @Override
+                public int read() throws Exception {
+                    bytes = chunks.read(request);
+                    return bytes.remaining();
+                }
+
+                @Override
+                public void send() {
+                    ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", bytes.remaining())));
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> stream.shutdownOutput());
+                }
+
+                @Override
+                public void fail(Exception error) {
+                    String why = error instanceof ChunkServer.Refused ? error.getMessage()
+                            : "cannot read '" + request.path() + "': " + error.getMessage();
+                    refuse(ctx, null, "refused", why, false);
+                    stream.shutdownOutput();
+                }
+            });
         }
 
         private void refuse(ChannelHandlerContext ctx, Long id, String code, String text, boolean close) {
@@ -292,6 +358,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
     @Override
     public PeerConnection connect(InetSocketAddress address, PeerId expected, Duration timeout) throws TransportException {
+        if (closing) {
+            throw new TransportException(Reason.UNREACHABLE, "this peer's transport is closed");
+        }
         AtomicReference<String> mismatch = new AtomicReference<>();
         Channel udp = null;
         try {
@@ -349,8 +418,12 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     answer.path("port").asInt(0));
             Session session = new Session(remote, connection, control, owner);
             controlHandler.attach(control, session);
-            opened(session);
-            return new Connection(connection, owned, control, controlHandler, session, remote);
+            Connection opened = new Connection(connection, owned, control, controlHandler, session, remote);
+            if (!opened(session)) {
+                opened.close(); // says goodbye: the other side does not wait for a timeout
+                throw new TransportException(Reason.UNREACHABLE, "this peer's transport closed while connecting");
+            }
+            return opened;
         } catch (TransportException e) {
             throw e;
         } catch (ExecutionException | TimeoutException | IOException | CertificateException | RuntimeException e) {
@@ -593,12 +666,19 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         }
     }
 
-    private void opened(Session session) {
-        sessions.add(session);
+    /** Registers a session; false (and nothing registered) when the transport is closing. */
+    private boolean opened(Session session) {
+        synchronized (sessions) { // close() sets closing and takes its snapshot under the same lock
+            if (closing) {
+                return false;
+            }
+            sessions.add(session);
+        }
         for (PeerListener listener : listeners) {
             notify(() -> listener.peerConnected(session.peer(), session.hello(), session.remoteAddress()));
         }
         session.start(content.announced(), liveness);
+        return true;
     }
 
     /** Routes session events to the listeners. */
@@ -615,10 +695,12 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
         @Override
         public void ended(Session session, GoneReason reason, String detail) {
-            sessions.remove(session);
-            if (reason != null) {
-                listeners.forEach(l -> QuicPeerTransport.notify(() -> l.peerGone(session.peer(), reason, detail)));
+            if (!sessions.remove(session)) {
+                return; // never reported open (it completed while closing): nothing to report gone
             }
+            GoneReason why = reason == null ? GoneReason.LOCAL : reason;
+            String what = reason == null ? "closed by this peer" : detail;
+            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.peerGone(session.peer(), why, what)));
         }
     }
 
@@ -652,8 +734,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Says goodbye to every peer, waiting at most {@link #GOODBYE_BOUND} in total, then stops. */
     @Override
     public void close() {
+        List<Session> open;
+        synchronized (sessions) {
+            closing = true;
+            open = List.copyOf(sessions);
+        }
         List<io.netty.channel.ChannelFuture> goodbyes = new ArrayList<>();
-        for (Session session : List.copyOf(sessions)) {
+        for (Session session : open) {
             goodbyes.add(session.goodbye());
         }
         long deadline = System.nanoTime() + GOODBYE_BOUND.toNanos();
@@ -662,6 +749,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         }
         sessions.forEach(Session::close);
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        uploads.close();
+        stopped.complete(null);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 

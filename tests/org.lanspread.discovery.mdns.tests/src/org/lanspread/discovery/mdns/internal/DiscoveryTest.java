@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -18,9 +20,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.discovery.DiscoveryListener;
-import org.lanspread.api.discovery.PeerDiscovery;
+import org.lanspread.api.discovery.DiscoverySession;
+import org.lanspread.api.discovery.DiscoverySettings;
+import org.lanspread.api.discovery.PeerDiscoveryFactory;
+import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.PeerTransport;
+import org.lanspread.api.transport.PeerTransportFactory;
+import org.lanspread.api.transport.TransportSettings;
+import org.lanspread.api.transport.UploadLimits;
 import org.lanspread.testing.osgi.Services;
 
 /** Real mDNS (jmdns) on loopback with multicast enabled by the test. */
@@ -125,49 +133,59 @@ class DiscoveryTest {
         }
     }
 
+    private static PeerTransport openTransport(String name) throws Exception {
+        Path state = Files.createTempDirectory("lanspread-discovery-test");
+        return Services.await(PeerTransportFactory.class).open(new TransportSettings(state,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), name, UploadLimits.UNLIMITED),
+                ContentSource.NONE);
+    }
+
     @Test
-    void theServiceAdvertisesTheTransportsIdAndPort() throws Exception {
-        PeerTransport transport = Services.await(PeerTransport.class);
-        Services.await(PeerDiscovery.class);
+    void theFactoryServiceStartsSessionsThatAdvertiseTheGivenIdPortAndName() throws Exception {
+        PeerId id = randomId();
+        DiscoverySettings settings = new DiscoverySettings(id, 40006, 1, "factory-peer", true,
+                List.of(InetAddress.getByName("127.0.0.1")), List.of(), a -> java.util.Optional.empty());
         Events events = new Events();
-        try (MdnsPeerDiscovery observer = peer(randomId(), 40003, "observer")) {
+        try (DiscoverySession session = Services.await(PeerDiscoveryFactory.class).start(settings);
+                MdnsPeerDiscovery observer = peer(randomId(), 40003, "observer")) {
             observer.addListener(events);
-            // The service may have started before the test enabled multicast: it retries every 5 s.
-            DiscoveredPeer service = events.awaitAppeared(transport.localId(), 20);
-            assertEquals(transport.localAddress().getPort(), service.address().getPort());
-            assertEquals("test-peer", service.name());
+            DiscoveredPeer seen = events.awaitAppeared(id, 20);
+            assertEquals(40006, seen.address().getPort());
+            assertEquals("factory-peer", seen.name());
         }
     }
 
     @Test
     void aManuallyListedPeerIsFoundByATransportHelloAndLostWhenItStopsAnswering() throws Exception {
-        PeerTransport transport = Services.await(PeerTransport.class);
-        InetSocketAddress listed = transport.localAddress();
-        InetSocketAddress nobody;
-        try (var socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
-        }
-        java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Events events = new Events();
-        // The probe is the real transport hello; the test can switch the listed peer "off" by pointing the probe
-        // at an address where nothing listens.
-        try (MdnsPeerDiscovery observer = new MdnsPeerDiscovery(randomId(), 40004, 1, "observer", List::of, 1,
-                List.of(listed), address -> {
-                    try (var connection = transport.connect(answering.get() ? address : nobody, null,
-                            Duration.ofSeconds(1))) {
-                        return java.util.Optional.of(new DiscoveredPeer(connection.remoteId(), address,
-                                connection.remoteHello().protocolMajor(), connection.remoteHello().name()));
-                    } catch (org.lanspread.api.transport.TransportException e) {
-                        return java.util.Optional.empty();
-                    }
-                })) {
-            observer.addListener(events);
-            DiscoveredPeer found = events.awaitAppeared(transport.localId(), 10);
-            assertEquals(new DiscoveredPeer(transport.localId(), listed, 1, "test-peer"), found);
-            assertTrue(observer.peers().contains(found));
-            answering.set(false);
-            assertEquals(found, events.awaitDisappeared(transport.localId(), 10));
-            assertFalse(observer.peers().contains(found));
+        try (PeerTransport transport = openTransport("listed-peer")) {
+            InetSocketAddress listed = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    transport.localAddress().getPort());
+            InetSocketAddress nobody;
+            try (var socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+            }
+            java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Events events = new Events();
+            // The probe is the real transport hello; the test can switch the listed peer "off" by pointing the probe
+            // at an address where nothing listens.
+            try (MdnsPeerDiscovery observer = new MdnsPeerDiscovery(randomId(), 40004, 1, "observer", List::of, 1,
+                    List.of(listed), address -> {
+                        try (var connection = transport.connect(answering.get() ? address : nobody, null,
+                                Duration.ofSeconds(1))) {
+                            return java.util.Optional.of(new DiscoveredPeer(connection.remoteId(), address,
+                                    connection.remoteHello().protocolMajor(), connection.remoteHello().name()));
+                        } catch (org.lanspread.api.transport.TransportException e) {
+                            return java.util.Optional.empty();
+                        }
+                    })) {
+                observer.addListener(events);
+                DiscoveredPeer found = events.awaitAppeared(transport.localId(), 10);
+                assertEquals(new DiscoveredPeer(transport.localId(), listed, 1, "listed-peer"), found);
+                assertTrue(observer.peers().contains(found));
+                answering.set(false);
+                assertEquals(found, events.awaitDisappeared(transport.localId(), 10));
+                assertFalse(observer.peers().contains(found));
+            }
         }
     }
 
@@ -195,22 +213,5 @@ class DiscoveryTest {
             assertEquals(viaHello, events.awaitDisappeared(other, 5), "gone once no source has it");
             assertTrue(discovery.peers().isEmpty());
         }
-    }
-
-    @Test
-    void manualPeerListsAreCheckedWithClearErrors() {
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 47800), new InetSocketAddress("::1", 5000)),
-                MdnsDiscoveryComponent.manualPeers("127.0.0.1:47800, [::1]:5000"));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> MdnsDiscoveryComponent.manualPeers("10.0.0.1"));
-        assertTrue(e.getMessage().contains("10.0.0.1") && e.getMessage().contains("host:port"), e.getMessage());
-    }
-
-    @Test
-    void addressListsAreCheckedWithClearErrors() {
-        assertEquals(2, MdnsDiscoveryComponent.parse("10.0.0.1, 192.168.1.2").size());
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> MdnsDiscoveryComponent.parse("10.0.0.1,fe80::1"));
-        assertTrue(e.getMessage().contains("fe80::1"), e.getMessage());
     }
 }

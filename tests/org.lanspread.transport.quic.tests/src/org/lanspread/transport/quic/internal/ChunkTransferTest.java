@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameLibraryFactory;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.ContentSource;
@@ -50,8 +51,25 @@ class ChunkTransferTest {
 
     private Path games;
 
-    private ContentSource serving(String gameId) {
-        GameLibrary library = Services.await(GameLibrary.class);
+    private GameLibrary library;
+
+    /** A library of its own for the game directory (the state database under the test's folder). */
+    private GameLibrary library() throws Exception {
+        if (library == null) {
+            library = Services.await(GameLibraryFactory.class).open(dir.resolve("library-state"), games);
+        }
+        return library;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeLibrary() {
+        if (library != null) {
+            library.close();
+        }
+    }
+
+    private ContentSource serving(String gameId) throws Exception {
+        GameLibrary library = library();
         return new ContentSource() {
             @Override
             public Optional<GameManifest> manifest(String id) {
@@ -83,7 +101,7 @@ class ChunkTransferTest {
             Files.copy(in, quake.resolve("quake3.part2.rar"));
         }
         Files.writeString(dir.resolve("secret.txt"), "outside the game folder");
-        Services.await(GameLibrary.class).setGameDirectory(games);
+        library().setGameDirectory(games);
         return quake;
     }
 
@@ -103,7 +121,7 @@ class ChunkTransferTest {
                         ContentSource.NONE);
                 PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
             GameManifest manifest = connection.manifest("quake3");
-            assertEquals(Services.await(GameLibrary.class).manifest("quake3"), manifest);
+            assertEquals(library().manifest("quake3"), manifest);
             assertEquals(3, manifest.files().size());
             for (GameManifest.ManifestFile file : manifest.files()) {
                 ByteBuffer whole = ByteBuffer.allocate((int) file.size());

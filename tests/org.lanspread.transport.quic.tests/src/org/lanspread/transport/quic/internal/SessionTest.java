@@ -108,7 +108,8 @@ class SessionTest {
             connection.close();
             assertEquals("gone GOODBYE", atBob.next());
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2000, "goodbye is prompt");
-            assertTrue(atAlice.events.isEmpty(), "the side that leaves is not told it left: " + atAlice.events);
+            assertEquals("gone LOCAL", atAlice.next(), "the side that leaves is told it closed the session itself");
+            assertTrue(atAlice.events.isEmpty(), "and nothing else: " + atAlice.events);
             assertTrue(bob.connectedPeers().isEmpty());
         }
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceReference;
-import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.runtime.PeerRuntime;
+import org.lanspread.api.runtime.RuntimeCommand;
 
 /** Renders the Games part in a real SWT shell (Xvfb in CI), with its service injected by e4 from OSGi. */
 class GamesPartTest {
@@ -59,9 +59,8 @@ class GamesPartTest {
         Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
         Files.createDirectories(games.resolve("warcraft3/local"));
         BundleContext bundleContext = FrameworkUtil.getBundle(GamesPart.class).getBundleContext();
-        ServiceReference<GameLibrary> library = bundleContext.getServiceReference(GameLibrary.class);
-        bundleContext.getService(library).setGameDirectory(games);
-        bundleContext.ungetService(library);
+        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
         GamesPart part = make(EclipseContextFactory.getServiceContext(bundleContext));
 
         Table table = part.viewer().getTable();

@@ -52,6 +52,8 @@ class ProductSmokeTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
         builder.environment().put("LANSPREAD_DATA", buildDir.resolve("product-data").toString());
+        // The peer runtime listens on loopback only and does not use mDNS: tests send nothing onto the host's LAN.
+        builder.environment().put("LANSPREAD_VMARGS", "-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false");
         Process product = builder.start();
         try {
             String window = awaitWindow(product, log);

@@ -1,0 +1,13 @@
+package org.lanspread.api.games;
+
+/** What an active operation does to a game. */
+public enum OperationKind {
+    /** Fetching the game's files from peers. */
+    DOWNLOAD,
+    /** Unpacking the downloaded archives into local/. */
+    INSTALL,
+    /** Fetching a newer version, then unpacking it beside the old install and swapping. */
+    UPDATE,
+    /** Removing local/. */
+    UNINSTALL
+}

@@ -1,0 +1,36 @@
+package org.lanspread.api.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.lanspread.api.games.GamesSnapshotProvider;
+
+/**
+ * The running peer: its services (transport server, discovery, liveness, library monitor) under supervision, the
+ * operations on games, and the authoritative snapshot ({@link GamesSnapshotProvider#snapshot()}). Registered as an
+ * OSGi service by the runtime bundle; state changes are published on the {@link RuntimeTopics} topics.
+ */
+public interface PeerRuntime extends GamesSnapshotProvider {
+
+    /**
+     * Submits a command. The future completes with the command's result: for game operations when the operation
+     * has ended (see {@link OperationOutcome}), exceptionally with an {@link OperationRefusedException} that says
+     * why when the command is refused (e.g. a game directory change while operations are active), or with an
+     * {@link IllegalStateException} when the runtime is not running.
+     */
+    <R> CompletableFuture<R> submit(RuntimeCommand<R> command);
+
+    RuntimeStatus status();
+
+    /** Asks the runtime to stop: cancels every operation (between chunks and entries) and says goodbye to peers. */
+    void shutdown();
+
+    /** Waits until the runtime has stopped; true when it did within {@code timeout}. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException;
+
+    /**
+     * Starts the runtime again after it failed (or was shut down), from a fresh context: the same settings, a new
+     * scan, new services. Returns at once; progress shows in {@link #status()} and on {@link RuntimeTopics#STATUS}.
+     */
+    void restart();
+}

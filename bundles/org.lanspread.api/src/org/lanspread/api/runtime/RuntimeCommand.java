@@ -1,0 +1,80 @@
+package org.lanspread.api.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+import org.lanspread.api.library.GameIds;
+
+/**
+ * What a {@link PeerRuntime} can be asked to do; {@code R} is the result type.
+ *
+ * @param <R> what the submitted command's future completes with
+ */
+public sealed interface RuntimeCommand<R> {
+
+    /** The connected peers and the games each offers. */
+    record ListPeers() implements RuntimeCommand<List<PeerSummary>> {
+    }
+
+    /** Fetches a game from the peers that offer it (its newest version), without unpacking it. */
+    record Download(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Download {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
+     * Installs a game, routed by its state: no download yet: download from peers first, then unpack; downloaded
+     * but not unpacked: unpack; already installed: nothing to do (the UI offers Play).
+     */
+    record Install(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Install {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /** Fetches the newest version peers offer, then unpacks it beside the old install and swaps. */
+    record Update(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Update {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /** Removes local/ (the download stays, so the game can still be served and installed again). */
+    record Uninstall(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Uninstall {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
+     * Cancels the game's active operation (between chunks or entries, never mid-write); completes with whether
+     * there was one. A cancelled download keeps its verified chunks and resumes later.
+     */
+    record Cancel(String gameId) implements RuntimeCommand<Boolean> {
+        public Cancel {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
+     * Removes what an interrupted download left (its staging area) from a game with no active operation;
+     * completes with the bytes freed.
+     */
+    record DiscardPartialDownload(String gameId) implements RuntimeCommand<Long> {
+        public DiscardPartialDownload {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
+     * Switches the game directory (validated; created when missing). Refused while any operation is active when
+     * the path changes. Completes with the directory in use.
+     */
+    record SetGameDir(Path directory) implements RuntimeCommand<Path> {
+        public SetGameDir {
+            Objects.requireNonNull(directory, "directory");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.lanspread.headless.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The headless command line: {@code <command> [game] [--wait seconds]}.
+ *
+ * @param command     serve, peers, games, download, install, update, uninstall or help
+ * @param gameId      the game, for the game commands
+ * @param waitSeconds how long to wait for peers first (0: not at all)
+ */
+record Cli(String command, String gameId, int waitSeconds) {
+
+    static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard");
+    static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
+            "uninstall", "discard");
+
+    static final String USAGE = """
+            usage: lanspread headless <command> [game] [--wait SECONDS]
+              serve                 serve the game directory until stopped (Ctrl-C / SIGTERM)
+              peers                 list the peers found within --wait seconds (default 5)
+              games                 list the games here and on peers (after --wait seconds, default 5)
+              download GAME         fetch GAME from the peers offering it
+              install GAME          install GAME (downloading it first when needed)
+              update GAME           fetch the newest version of GAME and reinstall it
+              uninstall GAME        remove GAME's install (the download stays)
+              discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
+            Game commands wait up to --wait seconds (default 20) for a peer offering the game.
+            Settings are -D properties in LANSPREAD_VMARGS (e.g. -Dlanspread.peers.manual=host:port).
+            Exit codes: 0 done, 1 failed, 2 usage, 3 no peer offers the game / all peers left, 4 refused,
+            5 cancelled, 6 the runtime failed.""";
+
+    /** Parses the application arguments; throws with a message naming the problem. */
+    static Cli parse(String[] args) {
+        List<String> words = new ArrayList<>();
+        int wait = -1;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--wait")) {
+                if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,4}")) {
+                    throw new IllegalArgumentException("--wait needs a number of seconds");
+                }
+                wait = Integer.parseInt(args[++i]);
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                words.add(0, "help");
+            } else if (arg.startsWith("-")) {
+                continue; // launcher options Equinox passes on (e.g. -consoleLog)
+            } else {
+                words.add(arg);
+            }
+        }
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("no command given");
+        }
+        String command = words.get(0);
+        if (!COMMANDS.contains(command)) {
+            throw new IllegalArgumentException("unknown command '" + command + "'");
+        }
+        String game = null;
+        if (GAME_COMMANDS.contains(command)) {
+            if (words.size() != 2) {
+                throw new IllegalArgumentException(command + " needs exactly one game id");
+            }
+            game = words.get(1);
+        } else if (words.size() > 1 && !command.equals("help")) {
+            throw new IllegalArgumentException(command + " takes no game id ('" + words.get(1) + "')");
+        }
+        if (wait < 0) {
+            wait = command.equals("uninstall") || command.equals("discard") ? 0
+                    : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? 0 : 5;
+        }
+        return new Cli(command, game, wait);
+    }
+}

@@ -1,0 +1,294 @@
+package org.lanspread.headless.internal;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.lanspread.api.games.ActiveOperation;
+import org.lanspread.api.games.GameView;
+import org.lanspread.api.games.GamesSnapshot;
+import org.lanspread.api.runtime.OperationOutcome;
+import org.lanspread.api.runtime.OperationRefusedException;
+import org.lanspread.api.runtime.PeerRuntime;
+import org.lanspread.api.runtime.PeerSummary;
+import org.lanspread.api.runtime.RuntimeCommand;
+import org.lanspread.api.runtime.RuntimeStatus;
+import org.lanspread.api.transport.AnnouncedGame;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The headless peer for LAN-party organisers and scripts: serves the game directory, lists peers and games, and runs
+ * game operations with progress on standard output and an exit code that says how it ended (see {@link Cli#USAGE}).
+ */
+public class HeadlessApplication implements IApplication {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int NO_PEERS = 3;
+    static final int REFUSED = 4;
+    static final int CANCELLED = 5;
+    static final int RUNTIME_FAILED = 6;
+
+    private final PrintStream out = System.out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Object start(IApplicationContext context) throws Exception {
+        String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS,
+                new String[0]);
+        context.applicationRunning();
+        Cli cli;
+        try {
+            cli = Cli.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lanspread: " + e.getMessage());
+            System.err.println(Cli.USAGE);
+            return USAGE;
+        }
+        if (cli.command().equals("help")) {
+            out.println(Cli.USAGE);
+            return OK;
+        }
+        PeerRuntime runtime = awaitRuntime();
+        if (runtime == null) {
+            System.err.println("lanspread: the peer runtime did not start within 30 s");
+            return RUNTIME_FAILED;
+        }
+        RuntimeStatus status = runtime.status();
+        if (status.state() != RuntimeStatus.State.RUNNING) {
+            System.err.println("lanspread: the peer runtime is " + status.state().name().toLowerCase(Locale.ROOT)
+                    + (status.error() == null ? "" : ": " + status.component() + ": " + status.error()));
+            return RUNTIME_FAILED;
+        }
+        try {
+            if (cli.gameId() != null) {
+                org.lanspread.api.library.GameIds.requireValid(cli.gameId());
+            }
+            return switch (cli.command()) {
+                case "serve" -> serve(runtime);
+                case "peers" -> peers(runtime, cli.waitSeconds());
+                case "games" -> games(runtime, cli.waitSeconds());
+                case "discard" -> discard(runtime, cli.gameId());
+                default -> operate(runtime, cli);
+            };
+        } catch (IllegalArgumentException e) {
+            System.err.println("lanspread: " + e.getMessage());
+            return USAGE;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static PeerRuntime awaitRuntime() throws InterruptedException {
+        BundleContext context = FrameworkUtil.getBundle(HeadlessApplication.class).getBundleContext();
+        ServiceTracker<PeerRuntime, PeerRuntime> tracker = new ServiceTracker<>(context, PeerRuntime.class, null);
+        tracker.open();
+        try {
+            return tracker.waitForService(30_000);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private int serve(PeerRuntime runtime) throws InterruptedException {
+        Thread hook = new Thread(stop::countDown, "lanspread headless stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println(stamp() + " serving " + runtime.snapshot().games().stream().filter(g -> g.localVersion() != null)
+                .count() + " local game(s); stop with Ctrl-C");
+        out.flush();
+        long lastRevision = -1;
+        java.util.Set<String> lastPeers = java.util.Set.of();
+        while (!stop.await(100, TimeUnit.MILLISECONDS)) {
+            RuntimeStatus status = runtime.status();
+            if (status.state() == RuntimeStatus.State.FAILED) {
+                out.println(stamp() + " runtime failed: " + status.component() + ": " + status.error());
+                return RUNTIME_FAILED;
+            }
+            java.util.Set<String> peers = new java.util.TreeSet<>();
+            peerList(runtime).forEach(p -> peers.add(p.name() + " (" + p.id().shortForm() + ")"));
+            for (String peer : peers) {
+                if (!lastPeers.contains(peer)) {
+                    out.println(stamp() + " peer joined: " + peer);
+                }
+            }
+            for (String peer : lastPeers) {
+                if (!peers.contains(peer)) {
+                    out.println(stamp() + " peer left: " + peer);
+                }
+            }
+            lastPeers = peers;
+            GamesSnapshot snapshot = runtime.snapshot();
+            if (snapshot.revision() != lastRevision) {
+                snapshot.operations().forEach(o -> out.println(stamp() + " " + progress(o)));
+                lastRevision = snapshot.revision();
+            }
+            out.flush();
+        }
+        runtime.shutdown();
+        runtime.awaitStopped(Duration.ofSeconds(3));
+        return OK;
+    }
+
+    /** The wall-clock time, to the millisecond (UTC), so that logs of several peers can be lined up. */
+    private static String stamp() {
+        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    }
+
+    private static List<PeerSummary> peerList(PeerRuntime runtime) {
+        try {
+            return runtime.submit(new RuntimeCommand.ListPeers()).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private int peers(PeerRuntime runtime, int waitSeconds) throws InterruptedException {
+        Thread.sleep(waitSeconds * 1000L);
+        List<PeerSummary> peers = peerList(runtime);
+        out.println(peers.size() + " peer(s)");
+        for (PeerSummary peer : peers) {
+            out.printf(Locale.ROOT, "%-24s %-12s %-22s %d game(s): %s%n", peer.name(), peer.id().shortForm(),
+                    peer.address() == null ? "?" : peer.address().getAddress().getHostAddress() + ":"
+                            + peer.address().getPort(),
+                    peer.games().size(), String.join(", ", peer.games().stream().map(AnnouncedGame::id).toList()));
+        }
+        return OK;
+    }
+
+    private int games(PeerRuntime runtime, int waitSeconds) throws InterruptedException {
+        Thread.sleep(waitSeconds * 1000L);
+        GamesSnapshot snapshot = runtime.snapshot();
+        out.printf(Locale.ROOT, "%-20s %-32s %-17s %-12s %-12s %s%n", "ID", "NAME", "STATE", "LOCAL", "ON PEERS",
+                "PEERS");
+        for (GameView game : snapshot.games()) {
+            out.printf(Locale.ROOT, "%-20s %-32s %-17s %-12s %-12s %d%n", game.id(), game.name(),
+                    game.state().name().toLowerCase(Locale.ROOT).replace('_', ' '), dash(game.localVersion()),
+                    dash(game.peerVersion()), game.peerCount());
+        }
+        return OK;
+    }
+
+    private int discard(PeerRuntime runtime, String id) throws InterruptedException {
+        try {
+            long freed = runtime.submit(new RuntimeCommand.DiscardPartialDownload(id)).get(60, TimeUnit.SECONDS);
+            out.println("discarded the partial download of " + id + ": " + freed + " bytes freed");
+            return OK;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            System.err.println("lanspread: " + cause.getMessage());
+            return cause instanceof OperationRefusedException ? REFUSED : FAILED;
+        }
+    }
+
+    private static String dash(String value) {
+        return value == null ? "-" : value;
+    }
+
+    private int operate(PeerRuntime runtime, Cli cli) throws InterruptedException {
+        String id = cli.gameId();
+        boolean needsPeers = cli.waitSeconds() > 0;
+        if (needsPeers) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cli.waitSeconds());
+            while (System.nanoTime() < deadline && !offered(runtime, id) && !localOnly(runtime, cli)) {
+                Thread.sleep(100);
+            }
+        }
+        RuntimeCommand<OperationOutcome> command = switch (cli.command()) {
+            case "download" -> new RuntimeCommand.Download(id);
+            case "install" -> new RuntimeCommand.Install(id);
+            case "update" -> new RuntimeCommand.Update(id);
+            default -> new RuntimeCommand.Uninstall(id);
+        };
+        out.println(cli.command() + " " + id);
+        CompletableFuture<OperationOutcome> pending = runtime.submit(command);
+        Thread hook = new Thread(() -> {
+            runtime.submit(new RuntimeCommand.Cancel(id));
+            try {
+                pending.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        }, "lanspread headless cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String last = "";
+        try {
+            while (true) {
+                try {
+                    OperationOutcome outcome = pending.get(100, TimeUnit.MILLISECONDS);
+                    out.println(outcome.result().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                            + outcome.message());
+                    return switch (outcome.result()) {
+                        case COMPLETED, NOTHING_TO_DO -> OK;
+                        case CANCELLED -> CANCELLED;
+                        case ALL_PEERS_GONE -> NO_PEERS;
+                        case FAILED -> FAILED;
+                    };
+                } catch (java.util.concurrent.TimeoutException e) {
+                    ActiveOperation operation = runtime.snapshot().operations().stream()
+                            .filter(o -> o.gameId().equals(id)).findFirst().orElse(null);
+                    if (operation != null) {
+                        String line = progress(operation);
+                        if (!line.equals(last)) {
+                            out.println(line);
+                            last = line;
+                        }
+                    }
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    System.err.println("lanspread: " + cause.getMessage());
+                    if (cause instanceof OperationRefusedException refused) {
+                        return refused.getMessage().startsWith("no connected peer offers") ? NO_PEERS : REFUSED;
+                    }
+                    return cause instanceof IllegalStateException ? RUNTIME_FAILED : FAILED;
+                }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    private static boolean offered(PeerRuntime runtime, String id) {
+        return runtime.snapshot().games().stream().anyMatch(g -> g.id().equals(id) && g.peerCount() > 0);
+    }
+
+    /** An install or update that needs no peer (the download is here already). */
+    private static boolean localOnly(PeerRuntime runtime, Cli cli) {
+        return cli.command().equals("install") && runtime.snapshot().games().stream()
+                .anyMatch(g -> g.id().equals(id(cli)) && g.localVersion() != null && g.operation() == null
+                        && (g.state() == org.lanspread.api.games.GameState.DOWNLOADED
+                                || g.state() == org.lanspread.api.games.GameState.INSTALLED));
+    }
+
+    private static String id(Cli cli) {
+        return cli.gameId();
+    }
+
+    static String progress(ActiveOperation o) {
+        String kind = o.kind().name().toLowerCase(Locale.ROOT);
+        if (!o.determinate()) {
+            return String.format(Locale.ROOT, "%s %s: %s", kind, o.gameId(), o.phase());
+        }
+        double percent = 100.0 * o.bytesDone() / o.bytesTotal();
+        return String.format(Locale.ROOT, "%s %s: %s %5.1f%% %d/%d MiB %.1f MiB/s", kind, o.gameId(), o.phase(),
+                percent, o.bytesDone() >> 20, o.bytesTotal() >> 20, o.bytesPerSecond() / 1048576.0);
+    }
+
+    @Override
+    public void stop() {
+        stop.countDown();
+    }
+}

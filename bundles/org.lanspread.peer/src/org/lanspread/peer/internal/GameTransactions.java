@@ -1,0 +1,316 @@
+package org.lanspread.peer.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.lanspread.api.archive.ArchiveException;
+import org.lanspread.api.archive.ArchiveExtractor;
+import org.lanspread.api.games.OperationKind;
+import org.lanspread.api.library.GameManifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Install, update and uninstall of a game folder as journalled transactions, and the startup recovery that repairs
+ * what a crash left. The journal ({@value #JOURNAL}) is written before anything changes:
+ * <ul>
+ * <li>install/update: unpack into {@value #NEW} (phase "unpacking"; a failure or crash removes it: no install, or the
+ * old install untouched), then swap (phase "swapping": local/ to {@value #OLD}, {@value #NEW} to local/, remove
+ * {@value #OLD}; a crash in the swap is rolled forward, since the new install is complete by then).</li>
+ * <li>uninstall: local/ is renamed to {@value #TRASH} (the commit point), then deleted; a crash leaves either the
+ * install untouched or a trash folder that recovery deletes.</li>
+ * </ul>
+ */
+final class GameTransactions {
+
+    static final String JOURNAL = ".lanspread-tx.json";
+    static final String LOCAL = "local";
+    static final String NEW = ".local.new";
+    static final String OLD = ".local.old";
+    static final String TRASH = ".local.trash";
+    static final String MARKER = ".lanspread.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PART = Pattern.compile("(?i)(.+)\\.part(\\d+)\\.rar");
+    private static final Pattern RAR = Pattern.compile("(?i)(.+)\\.rar");
+    private static final Pattern OLD_STYLE = Pattern.compile("(?i)(.+)\\.r(\\d{2,3})");
+
+    /** Cancelled at a safe point and rolled back. */
+    static final class Cancelled extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String message) {
+            super(message);
+        }
+    }
+
+    private final Supplier<ArchiveExtractor> extractor;
+
+    /** @param extractor the extractor to use now (chosen by preference and ranking), or null when none is available */
+    GameTransactions(Supplier<ArchiveExtractor> extractor) {
+        this.extractor = extractor;
+    }
+
+    /**
+     * Unpacks the downloaded archives of {@code folder} and puts them in place as local/, replacing an existing install
+     * only once the new one is complete.
+     *
+     * @param version the downloaded version (recorded in local/{@value #MARKER})
+     */
+    void install(Path folder, String version, List<String> archives, OperationState.Guard guard, CancelToken token)
+            throws IOException, ArchiveException, Cancelled {
+        boolean update = Files.isDirectory(folder.resolve(LOCAL), LinkOption.NOFOLLOW_LINKS);
+        OperationKind kind = guard.current().kind() == OperationKind.UPDATE ? OperationKind.UPDATE
+                : OperationKind.INSTALL;
+        ArchiveExtractor chosen = extractor.get();
+        if (chosen == null) {
+            throw new IOException("no archive extractor is available to unpack " + folder.getFileName());
+        }
+        List<Path> sets = firstVolumes(folder, archives);
+        if (sets.isEmpty()) {
+            throw new IOException(folder + ": there is no archive to unpack");
+        }
+        writeJournal(folder, update ? "update" : "install", version, "unpacking");
+        Path staged = folder.resolve(NEW);
+        try {
+            removeStaging(folder);
+            guard.phase(kind, "unpacking", 0);
+            long before = 0;
+            for (int i = 0; i < sets.size(); i++) {
+                if (token.isCancelled()) {
+                    throw new Cancelled(token.reason());
+                }
+                Path target = i == 0 ? staged : folder.resolve(NEW + ".set-" + i);
+                long base = before;
+                var result = chosen.extract(sets.get(i), target,
+                        (bytesDone, bytesTotal, entriesDone, entriesTotal) -> guard.progress(base + bytesDone,
+                                base + bytesTotal), token);
+                before += result.bytes();
+                if (i > 0) {
+                    merge(target, staged, sets.get(i).getFileName().toString());
+                }
+            }
+            if (token.isCancelled()) {
+                throw new Cancelled(token.reason());
+            }
+            ObjectNode marker = JSON.createObjectNode().put("version", version);
+            Files.write(staged.resolve(MARKER), JSON.writeValueAsBytes(marker));
+        } catch (IOException | ArchiveException | Cancelled | RuntimeException e) {
+            removeStaging(folder);
+            Files.deleteIfExists(folder.resolve(JOURNAL));
+            if (e instanceof ArchiveException a && a.reason() == ArchiveException.Reason.CANCELLED) {
+                throw new Cancelled(token.reason() == null ? "cancelled" : token.reason());
+            }
+            throw e;
+        }
+        // From here the new install is complete: the swap is rolled forward, never back.
+        guard.phase(kind, "swapping", 0);
+        writeJournal(folder, update ? "update" : "install", version, "swapping");
+        swap(folder);
+        Files.deleteIfExists(folder.resolve(JOURNAL));
+    }
+
+    private static void swap(Path folder) throws IOException {
+        Path local = folder.resolve(LOCAL);
+        Path staged = folder.resolve(NEW);
+        Path old = folder.resolve(OLD);
+        if (Files.isDirectory(staged)) {
+            if (Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
+                Trees.delete(old);
+                Files.move(local, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staged, local, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Trees.delete(old);
+    }
+
+    /** Moves everything of {@code from} into {@code into}; a name in both is an error. */
+    private static void merge(Path from, Path into, String archive) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(from)) {
+            for (Path entry : entries) {
+                Path to = into.resolve(entry.getFileName().toString());
+                try {
+                    Files.move(entry, to, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException e) {
+                    throw new IOException(archive + " contains '" + entry.getFileName()
+                            + "', which another archive of the game contains too");
+                }
+            }
+        }
+        Files.delete(from);
+    }
+
+    /** Removes local/ (the download stays). */
+    void uninstall(Path folder, OperationState.Guard guard) throws IOException {
+        Path local = folder.resolve(LOCAL);
+        if (!Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        guard.phase(OperationKind.UNINSTALL, "removing", 0);
+        writeJournal(folder, "uninstall", null, "moving");
+        Path trash = folder.resolve(TRASH);
+        Trees.delete(trash);
+        Files.move(local, trash, StandardCopyOption.ATOMIC_MOVE); // the commit point
+        writeJournal(folder, "uninstall", null, "deleting");
+        Trees.delete(trash);
+        Files.deleteIfExists(folder.resolve(JOURNAL));
+    }
+
+    /** The first volume of each archive set among {@code archives} (file names), in name order. */
+    static List<Path> firstVolumes(Path folder, List<String> archives) {
+        Map<String, String> first = new TreeMap<>(); // set -> first volume
+        Map<String, Integer> firstPart = new TreeMap<>();
+        for (String name : archives) {
+            Matcher part = PART.matcher(name);
+            if (part.matches()) {
+                String set = part.group(1).toLowerCase(Locale.ROOT) + "#part";
+                int number = Integer.parseInt(part.group(2));
+                if (number < firstPart.getOrDefault(set, Integer.MAX_VALUE)) {
+                    firstPart.put(set, number);
+                    first.put(set, name);
+                }
+                continue;
+            }
+            Matcher rar = RAR.matcher(name);
+            if (rar.matches()) {
+                first.put(rar.group(1).toLowerCase(Locale.ROOT) + "#rar", name);
+            }
+            // name.r00, name.r01 ...: volumes of name.rar, not sets of their own
+        }
+        List<Path> result = new ArrayList<>();
+        first.values().forEach(n -> result.add(folder.resolve(n)));
+        return result;
+    }
+
+    static boolean isOldStyleVolume(String name) {
+        return OLD_STYLE.matcher(name).matches();
+    }
+
+    /** Removes what an unpack left: {@value #NEW}, its extra sets, and the extractors' staging beside them. */
+    private static void removeStaging(Path folder) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, NEW + "*")) {
+            for (Path entry : entries) {
+                Trees.delete(entry);
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "." + NEW + "*")) {
+            for (Path entry : entries) {
+                Trees.delete(entry); // an extractor's own staging ("." + target + ".extracting-...")
+            }
+        }
+    }
+
+    private static void writeJournal(Path folder, String op, String version, String phase) throws IOException {
+        ObjectNode journal = JSON.createObjectNode().put("op", op).put("phase", phase);
+        if (version != null) {
+            journal.put("version", version);
+        }
+        Path tmp = folder.resolve(JOURNAL + ".tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(journal));
+        Files.move(tmp, folder.resolve(JOURNAL), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Repairs what crashes left in the game folders of {@code gameDirectory}, skipping games with an active operation.
+     *
+     * @return one line per repair, for the log
+     */
+    static List<String> recover(Path gameDirectory, Set<String> active) throws IOException {
+        List<String> repaired = new ArrayList<>();
+        if (!Files.isDirectory(gameDirectory)) {
+            return repaired;
+        }
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(gameDirectory)) {
+            for (Path folder : folders) {
+                String id = folder.getFileName().toString();
+                if (id.startsWith(".") || active.contains(id) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    recoverGame(folder, repaired);
+                } catch (IOException e) {
+                    repaired.add(id + ": recovery failed, left as it is: " + Supervisor.describe(e));
+                }
+            }
+        }
+        return repaired;
+    }
+
+    /** Repairs one game folder (whose game has no active operation). */
+    static void recoverGame(Path folder, List<String> repaired) throws IOException {
+        String id = folder.getFileName().toString();
+        if (DownloadStaging.commitInterrupted(folder)) {
+            GameManifest manifest = DownloadStaging.stagedManifest(folder);
+            if (manifest != null) {
+                DownloadStaging.finishCommit(folder, manifest);
+                repaired.add(id + ": finished moving the completed download of version " + manifest.version()
+                        + " into place");
+            }
+        }
+        Path journalFile = folder.resolve(JOURNAL);
+        JsonNode journal = null;
+        if (Files.exists(journalFile)) {
+            try {
+                journal = JSON.readTree(Files.readAllBytes(journalFile));
+            } catch (IOException e) {
+                journal = null; // torn: decide from the folders alone
+            }
+        }
+        String op = journal == null ? "" : journal.path("op").asText();
+        String phase = journal == null ? "" : journal.path("phase").asText();
+        Path local = folder.resolve(LOCAL);
+        Path staged = folder.resolve(NEW);
+        Path old = folder.resolve(OLD);
+        Path trash = folder.resolve(TRASH);
+        boolean hasLocal = Files.exists(local, LinkOption.NOFOLLOW_LINKS);
+        if (phase.equals("swapping") && Files.isDirectory(staged) && Files.exists(staged.resolve(MARKER))) {
+            swap(folder); // the new install was complete: roll forward
+            repaired.add(id + ": finished the interrupted " + op + " (the new install was complete)");
+        } else if (!hasLocal && Files.isDirectory(old)) {
+            Files.move(old, local, StandardCopyOption.ATOMIC_MOVE); // roll back to the old install
+            repaired.add(id + ": restored the previous install after an interrupted " + (op.isEmpty() ? "update" : op));
+        }
+        hasLocal = Files.exists(local, LinkOption.NOFOLLOW_LINKS);
+        if (hasLocal && Files.exists(old)) {
+            Trees.delete(old);
+            repaired.add(id + ": removed the previous install an update had replaced");
+        }
+        boolean leftovers = false;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "{" + NEW + "*,." + NEW + "*}")) {
+            for (Path entry : entries) {
+                Trees.delete(entry);
+                leftovers = true;
+            }
+        }
+        if (leftovers) {
+            repaired.add(id + ": removed a half-unpacked " + (op.isEmpty() ? "install" : op) + " (rolled back)");
+        }
+        if (Files.exists(trash, LinkOption.NOFOLLOW_LINKS)) {
+            Trees.delete(trash);
+            repaired.add(id + ": finished an interrupted uninstall");
+        }
+        if (Files.exists(journalFile)) {
+            Files.delete(journalFile);
+            if (!op.isEmpty() && repaired.stream().noneMatch(line -> line.startsWith(id + ":"))) {
+                repaired.add(id + ": the interrupted " + op + " had changed nothing; discarded its journal");
+            }
+        }
+        Files.deleteIfExists(folder.resolve(JOURNAL + ".tmp"));
+    }
+}

@@ -1,0 +1,153 @@
+package org.lanspread.peer.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.lanspread.api.runtime.PeerSummary;
+import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.PeerHello;
+import org.lanspread.api.transport.PeerId;
+
+/**
+ * The peers with an open session and what each offers, fed by the transport's listener. A peer is gone when its
+ * last session ends.
+ */
+final class PeerDirectory {
+
+    /** Told after every change. */
+    @FunctionalInterface
+    interface Listener {
+        void peersChanged();
+    }
+
+    private static final class Peer {
+        final PeerId id;
+        volatile String name;
+        volatile InetSocketAddress address;
+        final Map<String, AnnouncedGame> games = new ConcurrentHashMap<>();
+        volatile Instant lastSeen = Instant.now();
+        int sessions;
+
+        Peer(PeerId id) {
+            this.id = id;
+        }
+    }
+
+    private final Map<PeerId, Peer> peers = new ConcurrentHashMap<>();
+    private final Listener listener;
+
+    PeerDirectory(Listener listener) {
+        this.listener = listener;
+    }
+
+    void connected(PeerId id, PeerHello hello, InetSocketAddress from) {
+        synchronized (this) {
+            Peer peer = peers.computeIfAbsent(id, Peer::new);
+            peer.sessions++;
+            peer.name = hello.name();
+            if (hello.listenPort() > 0) {
+                peer.address = new InetSocketAddress(from.getAddress(), hello.listenPort());
+            } else if (peer.address == null) {
+                peer.address = from;
+            }
+            peer.lastSeen = Instant.now();
+        }
+        listener.peersChanged();
+    }
+
+    /**
+     * The peer's whole library. It may arrive before the session is reported open (the transport delivers what came
+     * in while the connection was being set up), so it is kept for the peer either way.
+     */
+    void library(PeerId id, List<AnnouncedGame> games) {
+        synchronized (this) {
+            Peer peer = peers.computeIfAbsent(id, Peer::new);
+            peer.games.clear();
+            games.forEach(g -> peer.games.put(g.id(), g));
+            peer.lastSeen = Instant.now();
+        }
+        listener.peersChanged();
+    }
+
+    void delta(PeerId id, List<AnnouncedGame> changed, Set<String> removed) {
+        synchronized (this) {
+            Peer peer = peers.computeIfAbsent(id, Peer::new);
+            removed.forEach(peer.games::remove);
+            changed.forEach(g -> peer.games.put(g.id(), g));
+            peer.lastSeen = Instant.now();
+        }
+        listener.peersChanged();
+    }
+
+    /** A session ended; the peer is gone when it has no other session. */
+    void sessionEnded(PeerId id) {
+        boolean gone;
+        synchronized (this) {
+            Peer peer = peers.get(id);
+            if (peer == null) {
+                return;
+            }
+            peer.sessions--;
+            gone = peer.sessions <= 0;
+            if (gone) {
+                peers.remove(id);
+            }
+        }
+        if (gone) {
+            listener.peersChanged();
+        }
+    }
+
+    boolean isConnected(PeerId id) {
+        return peers.containsKey(id);
+    }
+
+    Optional<InetSocketAddress> address(PeerId id) {
+        return Optional.ofNullable(peers.get(id)).map(p -> p.address);
+    }
+
+    /** The peers offering {@code gameId}, with the version each offers. */
+    Map<PeerId, AnnouncedGame> offering(String gameId) {
+        Map<PeerId, AnnouncedGame> result = new LinkedHashMap<>();
+        peers.values().stream().sorted(Comparator.comparing(p -> p.id.hex())).forEach(p -> {
+            AnnouncedGame game = p.games.get(gameId);
+            if (game != null) {
+                result.put(p.id, game);
+            }
+        });
+        return result;
+    }
+
+    /** Every game any peer offers, with the newest version and how many peers offer that version. */
+    Map<String, Best> bestVersions() {
+        Map<String, Best> best = new java.util.TreeMap<>();
+        for (Peer peer : peers.values()) {
+            for (AnnouncedGame game : peer.games.values()) {
+                best.merge(game.id(), new Best(game, 1), (a, b) -> {
+                    int order = Versions.compare(a.game.version(), b.game.version());
+                    return order == 0 ? new Best(a.game, a.peers + 1) : order > 0 ? a : b;
+                });
+            }
+        }
+        return best;
+    }
+
+    /** The newest version of a game on peers and how many offer it. */
+    record Best(AnnouncedGame game, int peers) {
+    }
+
+    List<PeerSummary> summaries() {
+        return peers.values().stream().sorted(Comparator.comparing(p -> p.name == null ? "" : p.name))
+                .map(p -> new PeerSummary(p.id, p.name == null ? p.id.shortForm() : p.name, p.address,
+                        p.games.values().stream().sorted(Comparator.comparing(AnnouncedGame::id)).toList(),
+                        p.lastSeen))
+                .toList();
+    }
+}

@@ -1,0 +1,228 @@
+package org.lanspread.peer.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+import org.lanspread.api.archive.ArchiveExtractor;
+import org.lanspread.api.archive.ExtractorSelection;
+import org.lanspread.api.catalog.GameCatalog;
+import org.lanspread.api.discovery.PeerDiscoveryFactory;
+import org.lanspread.api.library.GameLibraryFactory;
+import org.lanspread.api.runtime.RuntimeCommand;
+import org.lanspread.api.transport.PeerTransportFactory;
+import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.osgi.Services;
+import org.lanspread.testing.rar.RarWriter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A whole peer runtime in this framework, on loopback, with its own game directory, state and identity, built from
+ * the real services (library, QUIC transport, discovery, extractors, catalog). Events it posts are recorded.
+ */
+final class TestPeer implements AutoCloseable {
+
+    /** A posted event. */
+    record Posted(String topic, Map<String, Object> properties) {
+    }
+
+    final String name;
+    final Path games;
+    final Path state;
+    final RuntimeCore core;
+    final List<Posted> events = new CopyOnWriteArrayList<>();
+    volatile PeerDiscoveryFactory discovery;
+
+    private TestPeer(Builder b) {
+        this.name = b.name;
+        this.games = b.root.resolve(b.name).resolve("games");
+        this.state = b.root.resolve(b.name).resolve("state");
+        this.discovery = b.discovery ? Services.await(PeerDiscoveryFactory.class) : null;
+        PeerTransportFactory transports = b.wrapTransports.apply(Services.await(PeerTransportFactory.class));
+        RuntimeSettings settings = new RuntimeSettings(games, state,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), b.name, false, List.of(), b.manual,
+                b.uploads, null);
+        this.core = new RuntimeCore(settings, new RuntimeDependencies() {
+            @Override
+            public GameLibraryFactory libraries() {
+                return Services.await(GameLibraryFactory.class);
+            }
+
+            @Override
+            public PeerTransportFactory transports() {
+                return transports;
+            }
+
+            @Override
+            public PeerDiscoveryFactory discovery() {
+                return discovery;
+            }
+
+            @Override
+            public ArchiveExtractor extractor(String preferredId) {
+                return TestPeer.extractor(b.extractor);
+            }
+
+            @Override
+            public GameCatalog catalog() {
+                return Services.await(GameCatalog.class);
+            }
+
+            @Override
+            public void post(String topic, Map<String, Object> properties) {
+                events.add(new Posted(topic, Map.copyOf(properties)));
+            }
+        }, 0);
+    }
+
+    static Builder builder(Path root, String name) {
+        return new Builder(root, name);
+    }
+
+    static final class Builder {
+        private final Path root;
+        private final String name;
+        private List<InetSocketAddress> manual = List.of();
+        private UploadLimits uploads = UploadLimits.UNLIMITED;
+        private int port;
+        private boolean discovery = true;
+        private String extractor;
+        private UnaryOperator<PeerTransportFactory> wrapTransports = f -> f;
+
+        private Builder(Path root, String name) {
+            this.root = root;
+            this.name = name;
+        }
+
+        /** Peers to find through the manual list (the discovery factory probes them with transport hellos). */
+        Builder seeds(TestPeer... seeds) {
+            List<InetSocketAddress> list = new ArrayList<>();
+            for (TestPeer seed : seeds) {
+                list.add(seed.address());
+            }
+            manual = list;
+            return this;
+        }
+
+        Builder manual(List<InetSocketAddress> peers) {
+            manual = peers;
+            return this;
+        }
+
+        Builder uploads(UploadLimits limits) {
+            uploads = limits;
+            return this;
+        }
+
+        Builder port(int fixed) {
+            port = fixed;
+            return this;
+        }
+
+        Builder withoutDiscovery() {
+            discovery = false;
+            return this;
+        }
+
+        Builder extractor(String id) {
+            extractor = id;
+            return this;
+        }
+
+        Builder wrapTransports(UnaryOperator<PeerTransportFactory> wrap) {
+            wrapTransports = wrap;
+            return this;
+        }
+
+        /** Creates the game directory (so tests can put games in first) without starting. */
+        TestPeer create() throws IOException {
+            TestPeer peer = new TestPeer(this);
+            Files.createDirectories(peer.games);
+            return peer;
+        }
+
+        TestPeer start() throws IOException {
+            TestPeer peer = create();
+            peer.core.start();
+            return peer;
+        }
+    }
+
+    /** The registered extractor with the given id, else the one the ranking picks. */
+    static ArchiveExtractor extractor(String id) {
+        Services.await(ArchiveExtractor.class);
+        BundleContext context = FrameworkUtil.getBundle(TestPeer.class).getBundleContext();
+        try {
+            Map<ArchiveExtractor, Integer> rankings = new java.util.LinkedHashMap<>();
+            for (ServiceReference<ArchiveExtractor> ref : context.getServiceReferences(ArchiveExtractor.class, null)) {
+                Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+                rankings.put(context.getService(ref), ranking instanceof Integer i ? i : 0);
+            }
+            return ExtractorSelection.choose(rankings.keySet(), rankings::get, id).orElse(null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), core.transport().localAddress().getPort());
+    }
+
+    <R> R run(RuntimeCommand<R> command) throws Exception {
+        return core.submit(command).get(120, TimeUnit.SECONDS);
+    }
+
+    /** Waits until {@code condition} holds; fails with {@code what} after {@code seconds}. */
+    static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until this peer sees {@code count} peers offering {@code gameId}. */
+    void awaitOffered(String gameId, int count) throws InterruptedException {
+        await(name + " to see " + count + " peer(s) offering " + gameId, 20, () -> core.snapshot().games().stream()
+                .anyMatch(g -> g.id().equals(gameId) && g.peerCount() >= count));
+    }
+
+    List<Posted> events(String topic) {
+        return events.stream().filter(e -> e.topic().equals(topic)).toList();
+    }
+
+    /** Writes a downloaded game: version.ini and a stored RAR5 of {@code size} random bytes (volumes of 5 MiB). */
+    static void seedGame(Path games, String id, String version, long size, long seed) throws IOException {
+        Path folder = Files.createDirectories(games.resolve(id));
+        RarWriter writer = RarWriter.rar5().randomFile("game/data.bin", size, seed).file("game/readme.txt",
+                id + " " + version);
+        if (size > 5L * 1024 * 1024) {
+            writer.volumeSize(5L * 1024 * 1024);
+        }
+        writer.write(folder, id);
+        Files.writeString(folder.resolve("version.ini"), version + "\n");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        core.shutdown();
+        if (!core.awaitStopped(Duration.ofSeconds(20))) {
+            throw new AssertionError(name + " did not stop within 20 s");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package org.lanspread.product.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lanspread.testing.rar.RarWriter;
+
+/**
+ * End-to-end: several headless peers, each a real product process, on loopback. Downloads from one and from three
+ * seeds, a seed killed and restarted, the downloader killed (kill -9) during download, install and update, and a full
+ * disk.
+ */
+class HeadlessPeersTest {
+
+    private static final long MIB = 1024 * 1024;
+    private static final long V1 = 320 * MIB;
+    private static final long V2 = 352 * MIB;
+    private static final Path BUILD = Path.of(System.getProperty("lanspread.build.dir", "target"));
+    private static Path script;
+
+    @BeforeAll
+    static void installProduct() throws Exception {
+        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
+        Path install = BUILD.resolve("headless-product");
+        run("rm", "-rf", install.toString());
+        Files.createDirectories(install);
+        run("tar", "-xzf", archive.toString(), "-C", install.toString());
+        script = install.resolve("lanspread/lanspread");
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + " failed:\n" + out);
+        return out;
+    }
+
+    private static Path root(String test) throws IOException, InterruptedException {
+        Path root = BUILD.resolve("e2e").resolve(test);
+        run("rm", "-rf", root.toString());
+        return Files.createDirectories(root);
+    }
+
+    private static HeadlessPeer peer(Path root, String name, String vmargs) throws IOException {
+        return new HeadlessPeer(script, root, name, HeadlessPeer.freePort(), vmargs);
+    }
+
+    /** A downloadable game: a stored RAR5 set (16 MiB volumes) holding one file of random bytes, and version.ini. */
+    static void game(Path games, String id, String version, long size, long seed) throws IOException {
+        Path folder = Files.createDirectories(games.resolve(id));
+        RarWriter writer = RarWriter.rar5().randomFile("game/data.bin", size, seed).file("game/version.txt", version);
+        if (size > 16 * MIB) {
+            writer.volumeSize(16 * MIB);
+        }
+        writer.write(folder, id);
+        Files.writeString(folder.resolve("version.ini"), version + "\n");
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    /** The download files of both folders are byte-identical (local/ aside). */
+    static void assertSameDownload(Path expected, Path actual) throws IOException {
+        List<String> names;
+        try (Stream<Path> files = Files.list(expected)) {
+            names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        List<String> got;
+        try (Stream<Path> files = Files.list(actual)) {
+            got = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("local")).sorted().toList();
+        }
+        assertEquals(names, got, "exactly the download, no staging left, in " + actual);
+        for (String name : names) {
+            assertEquals(-1, Files.mismatch(expected.resolve(name), actual.resolve(name)), name + " differs");
+        }
+    }
+
+    /** "(T bytes, R resumed, F fetched, X re-fetched" from an outcome line. */
+    static long[] figures(String output) {
+        Matcher m = Pattern.compile("\\((\\d+) bytes, (\\d+) resumed, (\\d+) fetched, (\\d+) re-fetched")
+                .matcher(output);
+        long[] last = null;
+        while (m.find()) {
+            last = new long[] { Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)) };
+        }
+        assertTrue(last != null, "no download figures in:\n" + output);
+        return last;
+    }
+
+    @Test
+    void aGameIsInstalledFromOneSeedAndDownloadedFromThreeByteExact() throws Exception {
+        Path root = root("swarm");
+        Path original = root.resolve("original");
+        game(original, "quake3", "20240315", 40 * MIB + 4321, 1);
+        List<HeadlessPeer> seeds = new ArrayList<>();
+        try {
+            for (String name : List.of("seed-a", "seed-b", "seed-c")) {
+                HeadlessPeer seed = peer(root, name, "");
+                copy(original.resolve("quake3"), seed.games.resolve("quake3"));
+                seeds.add(seed.start(List.of(), "serve"));
+            }
+            for (HeadlessPeer seed : seeds) {
+                seed.awaitLine(" serving 1 local game", 60);
+            }
+            HeadlessPeer single = peer(root, "single", "");
+            single.start(List.of(seeds.get(0)), "install", "quake3", "--wait", "30");
+            assertEquals(0, single.await(120), single.output());
+            String out = single.output();
+            System.out.println("[e2e] one seed:\n" + out.lines().filter(l -> !l.startsWith("INFO")).reduce("",
+                    (a, b) -> a + "  " + b + "\n"));
+            assertTrue(out.contains("download quake3: fetching"), "progress on stdout:\n" + out);
+            assertTrue(out.contains("completed: quake3 20240315 downloaded"), out);
+            assertSameDownload(original.resolve("quake3"), single.games.resolve("quake3"));
+            assertEquals(40 * MIB + 4321, Files.size(single.games.resolve("quake3/local/game/data.bin")));
+
+            HeadlessPeer swarm = peer(root, "swarm", "");
+            swarm.start(seeds, "download", "quake3", "--wait", "30");
+            // Wait for all three seeds to be seen before it starts: --wait only waits for the first, so the swarm
+            // size is checked from the figures and tolerated down to the peers that were connected.
+            assertEquals(0, swarm.await(120), swarm.output());
+            String swarmOut = swarm.output();
+            System.out.println("[e2e] three seeds: " + swarmOut.lines().filter(l -> l.startsWith("completed"))
+                    .findFirst().orElse("?"));
+            assertSameDownload(original.resolve("quake3"), swarm.games.resolve("quake3"));
+            assertFalse(Files.exists(swarm.games.resolve("quake3/local")), "download only");
+        } finally {
+            for (HeadlessPeer seed : seeds) {
+                seed.close();
+            }
+        }
+    }
+
+    @Test
+    void aSeedKilledMidDownloadEndsItWithAllPeersGoneAndItResumesWhenTheSeedIsBack() throws Exception {
+        Path root = root("seed-killed");
+        HeadlessPeer seed = peer(root, "seed", "-Dlanspread.upload.perpeer=12M");
+        game(seed.games, "doom", "1.9", 64 * MIB, 2);
+        HeadlessPeer leech = peer(root, "leech", "");
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            leech.start(List.of(seed), "download", "doom", "--wait", "30");
+            leech.awaitLine("download doom: fetching +[3-9]\\d\\.\\d%", 60);
+            seed.kill9();
+            int code = leech.await(60);
+            String out = leech.output();
+            assertEquals(3, code, "exit code 3: every peer left\n" + out);
+            assertTrue(out.contains("all peers gone: every peer offering doom 1.9 left"), out);
+            assertFalse(out.contains("failed:"), "only all-peers-gone, no failure:\n" + out);
+            long[] before = figures(out);
+
+            seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            leech.start(List.of(seed), "download", "doom", "--wait", "30");
+            assertEquals(0, leech.await(120), leech.output());
+            long[] after = figures(leech.output());
+            long refetched = before[2] - after[1]; // fetched before the kill but not kept
+            System.out.printf("[e2e] seed killed: %d bytes fetched before, %d kept (resumed), %d fetched after,"
+                    + " %d bytes fetched twice%n", before[2], after[1], after[2], refetched);
+            assertTrue(refetched <= 4 * MIB * 4, "at most the chunks in flight (one per fetch slot) are fetched twice");
+            assertSameDownload(seed.games.resolve("doom"), leech.games.resolve("doom"));
+        } finally {
+            seed.close();
+            leech.close();
+        }
+    }
+
+    /** What a folder holds after a crash and recovery: "none", or the version installed (complete). */
+    static String installState(Path folder, long expectedSize1, long expectedSize2) throws IOException {
+        Path local = folder.resolve("local");
+        if (!Files.exists(local)) {
+            return "none";
+        }
+        String version = Files.readString(local.resolve("game/version.txt")).strip();
+        long size = Files.size(local.resolve("game/data.bin"));
+        long expected = version.equals("1") ? expectedSize1 : expectedSize2;
+        return size == expected && Files.exists(local.resolve(".lanspread.json")) ? version : "HALF(" + version + ")";
+    }
+
+    @Test
+    void theDownloaderKilledDuringDownloadInstallAndUpdateRecoversOnRestart() throws Exception {
+        Path root = root("crashes");
+        // Large enough that unpacking takes a while (the crash must land inside it), capped so the download does too.
+        long v1 = V1;
+        long v2 = V2;
+        HeadlessPeer seed = peer(root, "seed", "-Dlanspread.upload.perpeer=64M");
+        game(seed.games, "ut99", "1", v1, 3);
+        HeadlessPeer leech = peer(root, "leech", "");
+        Path folder = leech.games.resolve("ut99");
+        List<String> table = new ArrayList<>();
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+
+            // 1. During the download.
+            leech.start(List.of(seed), "install", "ut99", "--wait", "30");
+            leech.awaitLine("download ut99: fetching +[2-9]\\d\\.\\d%", 120);
+            leech.kill9();
+            assertFalse(Files.exists(folder.resolve("version.ini")), "never complete before it is");
+            leech.start(List.of(seed), "games", "--wait", "0");
+            assertEquals(0, leech.await(60), leech.output());
+            table.add(row("download", "no download, no install; resumes", folder));
+            assertEquals("none", installState(folder, v1, v2));
+
+            // Resume and install, then kill during an install of the same version (reinstall after uninstall).
+            leech.start(List.of(seed), "install", "ut99", "--wait", "30");
+            assertEquals(0, leech.await(180), leech.output());
+            long[] figures = figures(leech.output());
+            table.add(String.format("%-10s | %-40s | resumed %d MiB, fetched %d MiB", "(resume)", "download completes",
+                    figures[1] >> 20, figures[2] >> 20));
+            assertEquals("1", installState(folder, v1, v2));
+            leech.start(List.of(), "uninstall", "ut99");
+            assertEquals(0, leech.await(60), leech.output());
+
+            // 2. During the install (unpacking).
+            leech.start(List.of(), "install", "ut99", "--wait", "0");
+            leech.awaitLine("install ut99: (unpacking|swapping)", 60);
+            leech.kill9();
+            leech.start(List.of(), "games", "--wait", "0");
+            assertEquals(0, leech.await(60), leech.output());
+            String afterInstallCrash = installState(folder, v1, v2);
+            table.add(row("install", "no install, or the complete install", folder));
+            assertTrue(afterInstallCrash.equals("none") || afterInstallCrash.equals("1"), afterInstallCrash);
+            leech.start(List.of(), "install", "ut99", "--wait", "0");
+            assertEquals(0, leech.await(120), leech.output());
+            assertEquals("1", installState(folder, v1, v2));
+
+            // 3. During an update: the seed now offers version 2.
+            seed.close();
+            run("rm", "-rf", seed.games.resolve("ut99").toString());
+            game(seed.games, "ut99", "2", v2, 4);
+            seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            leech.start(List.of(seed), "update", "ut99", "--wait", "30");
+            leech.awaitLine("update ut99: (unpacking|swapping)", 120);
+            leech.kill9();
+            leech.start(List.of(), "games", "--wait", "0");
+            assertEquals(0, leech.await(60), leech.output());
+            String afterUpdateCrash = installState(folder, v1, v2);
+            table.add(row("update", "old install intact, or the new one", folder));
+            assertTrue(afterUpdateCrash.equals("1") || afterUpdateCrash.equals("2"), afterUpdateCrash);
+            leech.start(List.of(seed), "update", "ut99", "--wait", "30");
+            assertEquals(0, leech.await(180), leech.output());
+            assertEquals("2", installState(folder, v1, v2));
+            assertSameDownload(seed.games.resolve("ut99"), folder);
+        } finally {
+            System.out.println("[e2e] kill -9 of the downloader:");
+            System.out.printf("[e2e] %-10s | %-40s | %s%n", "crash in", "expected after restart", "found");
+            table.forEach(line -> System.out.println("[e2e] " + line));
+            seed.close();
+            leech.close();
+        }
+    }
+
+    private static String row(String point, String expected, Path folder) throws IOException {
+        String state = installState(folder, V1, V2);
+        boolean downloaded = Files.exists(folder.resolve("version.ini"));
+        List<String> leftovers = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).sorted()
+                        .forEach(leftovers::add);
+            }
+        }
+        return String.format("%-10s | %-40s | install %s, download %s, hidden %s", point, expected, state,
+                downloaded ? "complete" : "absent", leftovers);
+    }
+
+    @Test
+    void aFullDiskIsAClearErrorAndThePartialDownloadCanBeRemoved() throws Exception {
+        Path root = root("disk-full");
+        HeadlessPeer seed = peer(root, "seed", "");
+        game(seed.games, "big", "1", 48 * MIB, 5);
+        HeadlessPeer leech = peer(root, "leech", "");
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", leech.games.toString())
+                .redirectErrorStream(true).start();
+        String mountOut = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here: " + mountOut);
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            leech.start(List.of(seed), "download", "big", "--wait", "30");
+            int code = leech.await(120);
+            String out = leech.output();
+            System.out.println("[e2e] disk full: " + out.lines().filter(l -> l.startsWith("failed")).findFirst()
+                    .orElse("?"));
+            assertEquals(1, code, out);
+            assertTrue(out.contains("No space left on device") && out.contains(leech.games.resolve("big").toString()),
+                    "the error says what and where:\n" + out);
+            assertFalse(Files.exists(leech.games.resolve("big/version.ini")), "not shown as downloaded");
+            assertTrue(Files.isDirectory(leech.games.resolve("big/.lanspread-download")), "partial data kept");
+
+            leech.start(List.of(), "discard", "big");
+            assertEquals(0, leech.await(60), leech.output());
+            assertTrue(leech.output().contains("bytes freed"), leech.output());
+            assertFalse(Files.exists(leech.games.resolve("big")), "the partial download is gone");
+        } finally {
+            seed.close();
+            leech.close();
+            new ProcessBuilder("umount", leech.games.toString()).inheritIO().start().waitFor();
+        }
+    }
+}
