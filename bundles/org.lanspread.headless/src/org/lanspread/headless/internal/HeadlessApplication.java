@@ -104,7 +104,9 @@ public class HeadlessApplication implements IApplication {
         Thread hook = new Thread(stop::countDown, "lanspread headless stop");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println(stamp() + " serving " + runtime.snapshot().games().stream().filter(g -> g.localVersion() != null)
-                .count() + " local game(s); stop with Ctrl-C");
+                .count() + " local game(s) (runtime running since "
+                + runtime.status().since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                + "); stop with Ctrl-C");
         out.flush();
         long lastRevision = -1;
         java.util.Set<String> lastPeers = java.util.Set.of();

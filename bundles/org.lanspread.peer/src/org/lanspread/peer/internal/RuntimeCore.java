@@ -144,7 +144,7 @@ final class RuntimeCore {
     private void fail(String component, Throwable error) {
         String message = Supervisor.describe(error);
         LOG.log(Level.SEVERE, "the peer runtime failed: " + component + ": " + message, error);
-        setStatus(new RuntimeStatus(RuntimeStatus.State.FAILED, component, message));
+        setStatus(RuntimeStatus.failed(component, message));
         deps.post(RuntimeTopics.RUNTIME_FAILED, Map.of(RuntimeTopics.COMPONENT, component, RuntimeTopics.ERROR,
                 message));
         Thread stopper = new Thread(() -> stop(false), "lanspread runtime stop after failure");
