@@ -184,6 +184,50 @@ class HeadlessPeersTest {
         }
     }
 
+    @Test
+    void aLyingSeedIsDroppedAndReportedWhileTheGameArrivesExact() throws Exception {
+        Path root = root("liar");
+        Path original = root.resolve("original");
+        game(original, "hl", "1998", 48 * MIB, 6);
+        HeadlessPeer honest = peer(root, "honest", "-Dlanspread.upload.perpeer=8M");
+        HeadlessPeer liar = peer(root, "liar", "");
+        HeadlessPeer first = peer(root, "first", "");
+        HeadlessPeer second = peer(root, "second", "");
+        try {
+            copy(original.resolve("hl"), honest.games.resolve("hl"));
+            copy(original.resolve("hl"), liar.games.resolve("hl"));
+            honest.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            liar.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            // The liar hashes its honest copy for a first downloader...
+            first.start(List.of(liar), "download", "hl", "--wait", "30");
+            assertEquals(0, first.await(120), first.output());
+            // ... then its disk rots: a byte pair flipped in every 4 MiB chunk, size and modification time kept, so
+            // it goes on serving the old hashes with bad bytes.
+            try (Stream<Path> files = Files.list(liar.games.resolve("hl"))) {
+                for (Path rar : files.filter(p -> p.toString().endsWith(".rar")).toList()) {
+                    var mtime = Files.getLastModifiedTime(rar);
+                    try (var channel = java.nio.channels.FileChannel.open(rar, java.nio.file.StandardOpenOption.WRITE)) {
+                        for (long offset = 100; offset < Files.size(rar); offset += 4 * MIB) {
+                            channel.write(java.nio.ByteBuffer.wrap(new byte[] { 0x13, 0x37 }), offset);
+                        }
+                    }
+                    Files.setLastModifiedTime(rar, mtime);
+                }
+            }
+            second.start(List.of(honest, liar), "download", "hl", "--wait", "30");
+            assertEquals(0, second.await(180), second.output());
+            String out = second.output();
+            String completed = out.lines().filter(l -> l.startsWith("completed")).findFirst().orElse(out);
+            System.out.println("[e2e] lying seed: " + completed);
+            assertTrue(completed.contains("dropped ["), "the liar is reported in the outcome:\n" + out);
+            assertSameDownload(original.resolve("hl"), second.games.resolve("hl"));
+        } finally {
+            for (HeadlessPeer peer : List.of(honest, liar, first, second)) {
+                peer.close();
+            }
+        }
+    }
+
     /** What a folder holds after a crash and recovery: "none", or the version installed (complete). */
     static String installState(Path folder, long expectedSize1, long expectedSize2) throws IOException {
         Path local = folder.resolve("local");
