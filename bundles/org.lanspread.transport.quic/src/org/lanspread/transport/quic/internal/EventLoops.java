@@ -34,4 +34,32 @@ final class EventLoops {
     static Class<? extends DatagramChannel> datagramChannel() {
         return EPOLL ? io.netty.channel.epoll.EpollDatagramChannel.class : NioDatagramChannel.class;
     }
+
+    /** QUIC packets sent in batches of up to this many segments per system call (UDP GSO), where epoll is used. */
+    static final int GSO_SEGMENTS = Integer.getInteger("lanspread.quic.gso", 1);
+
+    /**
+     * Sends several QUIC packets per system call (UDP generic segmentation offload) with epoll; plain sends
+     * otherwise.
+     */
+    static io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator segmentedAllocator() {
+        return EPOLL && GSO_SEGMENTS > 1 ? io.netty.handler.codec.quic.EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS)
+                : io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator.NONE;
+    }
+
+    /** Receives coalesced datagrams (UDP GRO) and several per system call with epoll. */
+    static io.netty.bootstrap.Bootstrap udp(io.netty.bootstrap.Bootstrap bootstrap) {
+        // A burst of QUIC packets overflows the default socket buffers (about 200 KiB) and every drop costs a
+        // congestion-window cut: ask for 4 MiB (the kernel caps it at net.core.rmem_max / wmem_max).
+        int buffer = Integer.getInteger("lanspread.quic.sockbuf", 4 << 20);
+        if (buffer > 0) {
+            bootstrap.option(io.netty.channel.ChannelOption.SO_RCVBUF, buffer)
+                    .option(io.netty.channel.ChannelOption.SO_SNDBUF, buffer);
+        }
+        if (EPOLL && Boolean.parseBoolean(System.getProperty("lanspread.quic.gro", "false"))) {
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.UDP_GRO, true)
+                    .option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 1500);
+        }
+        return bootstrap;
+    }
 }

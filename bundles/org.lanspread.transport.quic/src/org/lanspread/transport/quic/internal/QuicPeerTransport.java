@@ -144,6 +144,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64)
                     .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                    .option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                            EventLoops.segmentedAllocator())
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
@@ -151,7 +153,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                                     new LengthFieldPrepender(4), new ServerStream());
                         }
                     }).build();
-            this.server = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
+            this.server = EventLoops.udp(new Bootstrap()).group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
                     .channel();
         } catch (Exception e) {
             uploads.close();
@@ -370,11 +372,14 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             var codec = new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64).build();
-            udp = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec)
+            udp = EventLoops.udp(new Bootstrap()).group(group).channel(EventLoops.datagramChannel()).handler(codec)
                     .bind(new InetSocketAddress(address.getAddress().isLoopbackAddress() ? address.getAddress()
                             : null, 0)).sync().channel();
             long deadline = System.nanoTime() + timeout.toNanos();
-            QuicChannel connection = QuicChannel.newBootstrap(udp).streamHandler(new ChannelInitializer<Channel>() {
+            QuicChannel connection = QuicChannel.newBootstrap(udp)
+                    .option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                            EventLoops.segmentedAllocator())
+                    .streamHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     ch.close(); // servers open no streams towards us in this protocol version
