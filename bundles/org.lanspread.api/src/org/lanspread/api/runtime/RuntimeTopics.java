@@ -40,6 +40,12 @@ public final class RuntimeTopics {
     /** The set of connected peers or what they offer changed: {@link #PEERS_PROPERTY} (a list of {@link PeerSummary}). */
     public static final String PEERS = PREFIX + "peers/CHANGED";
 
+    /**
+     * The event's main value (the snapshot, the status) is also under this key, the one Eclipse 4's event broker
+     * reads: a part receives it directly with {@code @UIEventTopic(RuntimeTopics.SNAPSHOT) GamesSnapshot s}.
+     */
+    public static final String E4_DATA = "org.eclipse.e4.data";
+
     public static final String SNAPSHOT_PROPERTY = "snapshot";
     public static final String STATUS_PROPERTY = "status";
     public static final String PEERS_PROPERTY = "peers";

@@ -225,7 +225,7 @@ final class RuntimeCore {
 
     private void setStatus(RuntimeStatus next) {
         status.set(next);
-        deps.post(RuntimeTopics.STATUS, Map.of(RuntimeTopics.STATUS_PROPERTY, next));
+        deps.post(RuntimeTopics.STATUS, Map.of(RuntimeTopics.STATUS_PROPERTY, next, RuntimeTopics.E4_DATA, next));
     }
 
     long revision() {
@@ -504,7 +504,7 @@ final class RuntimeCore {
             next = build(revision.incrementAndGet());
             snapshot = next;
         }
-        deps.post(RuntimeTopics.SNAPSHOT, Map.of(RuntimeTopics.SNAPSHOT_PROPERTY, next));
+        deps.post(RuntimeTopics.SNAPSHOT, Map.of(RuntimeTopics.SNAPSHOT_PROPERTY, next, RuntimeTopics.E4_DATA, next));
     }
 
     private GamesSnapshot build(long rev) {

@@ -16,15 +16,22 @@ import org.eclipse.swt.widgets.Label;
 import org.lanspread.api.games.GameView;
 import org.lanspread.api.games.GamesSnapshot;
 import org.lanspread.api.games.GamesSnapshotProvider;
+import org.lanspread.api.runtime.RuntimeTopics;
+import org.eclipse.e4.ui.di.UIEventTopic;
 
 import java.util.function.Function;
 
-/** The Games part: one row per game from the {@link GamesSnapshotProvider} service. */
+/**
+ * The Games part: one row per game. It shows the runtime's authoritative snapshot: the provider's at creation, then
+ * every newer one the runtime publishes (an older revision is ignored), delivered on the UI thread by the event
+ * broker.
+ */
 public class GamesPart {
 
     private final GamesSnapshotProvider provider;
     private TableViewer viewer;
     private Label summary;
+    private long shownRevision = -1;
 
     @Inject
     public GamesPart(@Optional GamesSnapshotProvider provider) {
@@ -62,11 +69,31 @@ public class GamesPart {
 
     /** Replaces the rows from the provider's current snapshot. */
     public void refresh() {
-        GamesSnapshot snapshot = provider == null ? GamesSnapshot.empty() : provider.snapshot();
+        show(provider == null ? GamesSnapshot.empty() : provider.snapshot());
+    }
+
+    /** A snapshot the runtime published. */
+    @Inject
+    @Optional
+    void snapshotPublished(@UIEventTopic(RuntimeTopics.SNAPSHOT) GamesSnapshot snapshot) {
+        if (viewer != null && !viewer.getTable().isDisposed()) {
+            show(snapshot);
+        }
+    }
+
+    private void show(GamesSnapshot snapshot) {
+        if (snapshot.revision() < shownRevision) {
+            return; // older than what is shown: a late delivery
+        }
+        shownRevision = snapshot.revision();
         viewer.setInput(snapshot.games());
         summary.setText(provider == null ? "The peer runtime is not available."
                 : snapshot.games().size() + " game(s) in the library");
         summary.getParent().layout();
+    }
+
+    long shownRevision() {
+        return shownRevision;
     }
 
     TableViewer viewer() {

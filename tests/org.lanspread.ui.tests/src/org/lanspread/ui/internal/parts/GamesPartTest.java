@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import org.eclipse.e4.core.contexts.ContextInjectionFactory;
 import org.eclipse.e4.core.contexts.EclipseContextFactory;
 import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.core.di.suppliers.ExtendedObjectSupplier;
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.osgi.framework.ServiceReference;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
@@ -44,6 +47,43 @@ class GamesPartTest {
     private GamesPart make(IEclipseContext parent) {
         IEclipseContext context = parent.createChild("games-part-test");
         context.set(Composite.class, shell);
+        // What the workbench puts in every window's context: how to reach the UI thread (@UIEventTopic uses it).
+        context.set(UISynchronize.class, new UISynchronize() {
+            @Override
+            public void syncExec(Runnable runnable) {
+                display.syncExec(runnable);
+            }
+
+            @Override
+            public void asyncExec(Runnable runnable) {
+                display.asyncExec(runnable);
+            }
+
+            @Override
+            protected boolean isUIThread(Thread thread) {
+                return display.getThread() == thread;
+            }
+
+            @Override
+            protected void showBusyWhile(Runnable runnable) {
+                runnable.run();
+            }
+
+            @Override
+            protected boolean dispatchEvents() {
+                return display.readAndDispatch();
+            }
+        });
+        // ... and, as the workbench does at start, give the @UIEventTopic supplier that way to the UI thread.
+        BundleContext osgi = FrameworkUtil.getBundle(GamesPartTest.class).getBundleContext();
+        try {
+            for (ServiceReference<ExtendedObjectSupplier> ref : osgi.getServiceReferences(ExtendedObjectSupplier.class,
+                    "(dependency.injection.annotation=org.eclipse.e4.ui.di.UIEventTopic)")) {
+                ContextInjectionFactory.inject(osgi.getService(ref), context);
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         GamesPart part = ContextInjectionFactory.make(GamesPart.class, context);
         shell.open();
         while (display.readAndDispatch()) {
@@ -73,6 +113,20 @@ class GamesPartTest {
         assertEquals("Warcraft III: The Frozen Throne", table.getItem(1).getText(0));
         assertEquals("local only", table.getItem(1).getText(1));
         assertEquals("2 game(s) in the library", summary().getText());
+
+        // A change on disk reaches the part through the published snapshot alone: no refresh() call.
+        long before = part.shownRevision();
+        Files.createDirectories(games.resolve("doom/local"));
+        runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (table.getItemCount() != 3 && System.nanoTime() < deadline) {
+            if (!display.readAndDispatch()) {
+                Thread.sleep(10);
+            }
+        }
+        assertEquals(3, table.getItemCount(), "the new game arrived with a snapshot event");
+        assertTrue(part.shownRevision() > before);
+        assertEquals("3 game(s) in the library", summary().getText());
     }
 
     @Test
