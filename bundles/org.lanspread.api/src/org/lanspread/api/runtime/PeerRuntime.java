@@ -22,6 +22,9 @@ public interface PeerRuntime extends GamesSnapshotProvider {
 
     RuntimeStatus status();
 
+    /** The game directory in use. */
+    java.nio.file.Path gameDirectory();
+
     /** Asks the runtime to stop: cancels every operation (between chunks and entries) and says goodbye to peers. */
     void shutdown();
 

@@ -151,6 +151,11 @@ public class PeerRuntimeComponent implements PeerRuntime {
     }
 
     @Override
+    public java.nio.file.Path gameDirectory() {
+        return core.gameDirectory();
+    }
+
+    @Override
     public void shutdown() {
         core.shutdown();
     }

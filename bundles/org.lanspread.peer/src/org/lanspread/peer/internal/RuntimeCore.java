@@ -232,6 +232,11 @@ final class RuntimeCore {
         return revision.get();
     }
 
+    Path gameDirectory() {
+        GameLibrary lib = library;
+        return lib == null ? initialSettings.gameDirectory() : lib.gameDirectory();
+    }
+
     // ------------------------------------------------------------------ supervised services
 
     private void runTransport(CancelToken token) throws Exception {

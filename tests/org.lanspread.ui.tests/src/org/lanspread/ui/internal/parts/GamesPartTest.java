@@ -25,6 +25,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.runtime.RuntimeCommand;
+import org.lanspread.api.runtime.RuntimeStatus;
+import org.lanspread.api.runtime.RuntimeTopics;
 
 /** Renders the Games part in a real SWT shell (Xvfb in CI), with its service injected by e4 from OSGi. */
 class GamesPartTest {
@@ -85,6 +87,7 @@ class GamesPartTest {
             throw new IllegalStateException(e);
         }
         GamesPart part = ContextInjectionFactory.make(GamesPart.class, context);
+        current = part;
         shell.open();
         while (display.readAndDispatch()) {
             // let the shell lay out and paint
@@ -105,13 +108,15 @@ class GamesPartTest {
 
         Table table = part.viewer().getTable();
         assertTrue(table.isVisible());
-        assertEquals(3, table.getColumnCount());
+        assertEquals(8, table.getColumnCount());
         assertEquals(2, table.getItemCount());
         assertEquals("Quake III Arena", table.getItem(0).getText(0));
-        assertEquals("downloaded", table.getItem(0).getText(1));
-        assertEquals("20240315", table.getItem(0).getText(2));
+        assertEquals("Arena shooter", table.getItem(0).getText(1), "genre from the catalog");
+        assertEquals("64", table.getItem(0).getText(2), "players from the catalog");
+        assertEquals("downloaded", table.getItem(0).getText(7));
+        assertEquals("20240315", table.getItem(0).getText(4));
         assertEquals("Warcraft III: The Frozen Throne", table.getItem(1).getText(0));
-        assertEquals("local only", table.getItem(1).getText(1));
+        assertEquals("local only", table.getItem(1).getText(7));
         assertEquals("2 game(s) in the library", summary().getText());
 
         // A change on disk reaches the part through the published snapshot alone: no refresh() call.
@@ -136,7 +141,112 @@ class GamesPartTest {
         assertEquals("The peer runtime is not available.", summary().getText());
     }
 
+    private GamesPart current;
+
     private Label summary() {
-        return (Label) shell.getChildren()[0];
+        return current.summaryLabel();
+    }
+
+    /** Runs the UI loop until {@code condition} holds (10 s at most). */
+    private void until(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            if (!display.readAndDispatch()) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static String state(Table table, String name) {
+        for (var item : table.getItems()) {
+            if (item.getText(0).equals(name)) {
+                return item.getText(7);
+            }
+        }
+        return "(no row " + name + ")";
+    }
+
+    private static void select(GamesPart part, String id) {
+        var game = part.viewer().getTable().getItems();
+        for (var item : game) {
+            var view = (org.lanspread.api.games.GameView) item.getData();
+            if (view != null && view.id().equals(id)) {
+                part.viewer().setSelection(new org.eclipse.jface.viewers.StructuredSelection(view), true);
+            }
+        }
+    }
+
+    @Test
+    void theMainActionInstallsAndUninstallIsInTheContextMenu(@TempDir Path games) throws Exception {
+        Path quake = Files.createDirectories(games.resolve("quake3"));
+        org.lanspread.testing.rar.RarWriter.rar5().randomFile("baseq3/pak0.pk3", 3 << 20, 1).write(quake, "quake3");
+        Files.writeString(quake.resolve("version.ini"), "20240315\n");
+        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        GamesPart part = make(EclipseContextFactory.getServiceContext(
+                FrameworkUtil.getBundle(GamesPart.class).getBundleContext()));
+        Table table = part.viewer().getTable();
+        select(part, "quake3");
+        assertEquals("Install", part.mainActionButton().getText());
+        part.mainActionButton().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        until("the install to finish", () -> state(table, "Quake III Arena").equals("installed"));
+        until("the main action to follow", () -> part.mainActionButton().getText().equals("Play"));
+        assertTrue(Files.isRegularFile(quake.resolve("local/baseq3/pak0.pk3")));
+        until("the outcome message", () -> part.messageLabel().getText().contains("installed"));
+
+        var menu = table.getMenu();
+        menu.notifyListeners(org.eclipse.swt.SWT.Show, new org.eclipse.swt.widgets.Event());
+        var uninstall = java.util.Arrays.stream(menu.getItems()).filter(i -> i.getText().equals("Uninstall"))
+                .findFirst().orElseThrow();
+        assertTrue(uninstall.isEnabled());
+        assertEquals("Play", part.mainActionButton().getText(), "a secondary action does not change the main one");
+        uninstall.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        until("the uninstall to finish", () -> state(table, "Quake III Arena").equals("downloaded"));
+        until("the main action to follow", () -> part.mainActionButton().getText().equals("Install"));
+        assertTrue(!Files.exists(quake.resolve("local")));
+    }
+
+    @Test
+    void aFailedRuntimeShowsTheBannerAndRestartBringsItBack() throws Exception {
+        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        GamesPart part = make(EclipseContextFactory.getServiceContext(
+                FrameworkUtil.getBundle(GamesPart.class).getBundleContext()));
+        assertTrue(!part.banner().isVisible(), "a running runtime: no banner");
+        // The event the runtime posts when a Required service fails.
+        var failed = new RuntimeStatus(RuntimeStatus.State.FAILED, "transport", "the socket closed",
+                java.time.Instant.now());
+        var admin = org.lanspread.testing.osgi.Services.await(org.osgi.service.event.EventAdmin.class);
+        admin.postEvent(new org.osgi.service.event.Event(RuntimeTopics.STATUS, java.util.Map.of(
+                RuntimeTopics.STATUS_PROPERTY, failed, RuntimeTopics.E4_DATA, failed)));
+        until("the banner", () -> part.banner().isVisible());
+        assertTrue(part.bannerText().contains("transport failed: the socket closed"), part.bannerText());
+        takeScreenshot("failure-banner");
+        part.restartButton().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        until("the runtime to run again", () -> !part.banner().isVisible());
+        assertEquals(RuntimeStatus.State.RUNNING, runtime.status().state());
+    }
+
+    /** A PNG of the test shell under target/screenshots (looked at by people, not asserted). */
+    private void takeScreenshot(String name) throws Exception {
+        long paintUntil = System.nanoTime() + 500_000_000L; // let the layout and the paint happen first
+        while (System.nanoTime() < paintUntil) {
+            if (!display.readAndDispatch()) {
+                Thread.sleep(10);
+            }
+        }
+        shell.update();
+        var gc = new org.eclipse.swt.graphics.GC(display);
+        var image = new org.eclipse.swt.graphics.Image(display, shell.getBounds());
+        gc.copyArea(image, shell.getBounds().x, shell.getBounds().y);
+        gc.dispose();
+        var loader = new org.eclipse.swt.graphics.ImageLoader();
+        loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
+        Path file = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(file.getParent());
+        loader.save(file.toString(), org.eclipse.swt.SWT.IMAGE_PNG);
+        image.dispose();
     }
 }

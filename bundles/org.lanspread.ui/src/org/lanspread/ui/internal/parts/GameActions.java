@@ -1,0 +1,96 @@
+package org.lanspread.ui.internal.parts;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import org.lanspread.api.games.ActiveOperation;
+import org.lanspread.api.games.GameState;
+import org.lanspread.api.games.GameView;
+import org.lanspread.api.runtime.RuntimeCommand;
+
+/** What a row shows and offers, derived from its {@link GameView} alone (no state of its own). */
+final class GameActions {
+
+    private GameActions() {
+    }
+
+    /** The one main action of a game; it follows the state and never changes for secondary actions. */
+    enum Main {
+        INSTALL("Install"), PLAY("Play"), UPDATE("Update"), CANCEL("Cancel"), NONE("—");
+
+        final String label;
+
+        Main(String label) {
+            this.label = label;
+        }
+    }
+
+    static Main main(GameView game) {
+        if (game == null) {
+            return Main.NONE;
+        }
+        return switch (game.state()) {
+            case DOWNLOADING, INSTALLING, UPDATING, UNINSTALLING -> Main.CANCEL;
+            case UPDATE_AVAILABLE -> Main.UPDATE;
+            case INSTALLED, LOCAL_ONLY -> Main.PLAY;
+            case ON_PEERS, DOWNLOADED, INCOMPLETE -> Main.INSTALL;
+            case BROKEN -> Main.NONE;
+        };
+    }
+
+    /** The command a main action sends (PLAY and NONE send none: launching is the UI's own). */
+    static RuntimeCommand<?> command(Main action, String gameId) {
+        return switch (action) {
+            case INSTALL -> new RuntimeCommand.Install(gameId);
+            case UPDATE -> new RuntimeCommand.Update(gameId);
+            case CANCEL -> new RuntimeCommand.Cancel(gameId);
+            case PLAY, NONE -> null;
+        };
+    }
+
+    /** Uninstall is offered for an installed game with no operation running. */
+    static boolean canUninstall(GameView game) {
+        return game != null && (game.state() == GameState.INSTALLED || game.state() == GameState.LOCAL_ONLY
+                || game.state() == GameState.UPDATE_AVAILABLE);
+    }
+
+    /** The state column: the state, and for an active operation its phase, percent, speed and time left. */
+    static String stateText(GameView game) {
+        String state = game.state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        ActiveOperation op = game.operation();
+        if (op == null) {
+            return game.state() == GameState.BROKEN && game.problem() != null ? state + ": " + game.problem() : state;
+        }
+        if (!op.determinate()) {
+            return state + " (" + op.phase() + ")";
+        }
+        int percent = (int) Math.min(100, op.bytesDone() * 100 / op.bytesTotal());
+        StringBuilder text = new StringBuilder(state).append(' ').append(percent).append('%');
+        if (op.bytesPerSecond() > 0) {
+            text.append(" · ").append(size(op.bytesPerSecond())).append("/s");
+            long seconds = (op.bytesTotal() - op.bytesDone()) / op.bytesPerSecond();
+            text.append(" · ").append(duration(Duration.ofSeconds(seconds))).append(" left");
+        }
+        return text.toString();
+    }
+
+    static String size(long bytes) {
+        if (bytes <= 0) {
+            return "";
+        }
+        String[] units = { "B", "KiB", "MiB", "GiB", "TiB" };
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    static String duration(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}
