@@ -27,6 +27,8 @@ final class ChunkScheduler {
     private final Deque<Chunk> pending = new ArrayDeque<>();
     private final Map<Chunk, Integer> inFlight = new HashMap<>();
     private final Map<Chunk, Long> inFlightSince = new HashMap<>();
+    /** Who is fetching each chunk in flight: an end-game copy only ever comes from another peer. */
+    private final Map<Chunk, PeerId> fetchedBy = new HashMap<>();
     /**
      * A chunk in flight this long (and three times as long as chunks take on average) is worth a second copy from an
      * idle, faster peer in the end game.
@@ -55,6 +57,7 @@ final class ChunkScheduler {
                 it.remove();
                 inFlight.merge(chunk, 1, Integer::sum);
                 inFlightSince.put(chunk, System.nanoTime());
+                fetchedBy.put(chunk, peer);
                 return chunk;
             }
         }
@@ -63,7 +66,7 @@ final class ChunkScheduler {
                 Chunk chunk = entry.getKey();
                 long average = completedCount == 0 ? END_GAME_AFTER_NANOS : completedNanos / completedCount;
                 long slow = Math.max(END_GAME_AFTER_NANOS, 3 * average);
-                if (entry.getValue() == 1 && !claimed.contains(chunk)
+                if (entry.getValue() == 1 && !claimed.contains(chunk) && !peer.equals(fetchedBy.get(chunk))
                         && System.nanoTime() - inFlightSince.getOrDefault(chunk, Long.MAX_VALUE) > slow
                         && !failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
                     inFlight.merge(chunk, 1, Integer::sum);
@@ -108,6 +111,7 @@ final class ChunkScheduler {
             if (count <= 1) {
                 inFlight.remove(chunk);
                 inFlightSince.remove(chunk);
+                fetchedBy.remove(chunk);
             } else {
                 inFlight.put(chunk, count - 1);
             }

@@ -175,11 +175,30 @@ class SwarmDownloadTest {
                 assertEquals(OperationKind.INSTALL, resumed.kind());
                 assertSameDownload(again.games.resolve("doom"), leech.games.resolve("doom"));
                 Figures stats = figures(resumed);
+                assertEquals(0, figures(gone).refetched(), "one (slow) seed: no chunk is fetched twice from it");
+                assertEquals(0, stats.refetched(), "nor after the resume: " + resumed.message());
                 assertTrue(stats.resumed() >= 12 * MIB, "kept what was verified: " + resumed.message());
                 assertTrue(stats.fetched() <= 48 * MIB - stats.resumed() + 2 * 4 * MIB,
                         "at most one chunk per file fetched again: " + resumed.message());
                 assertTrue(Files.isRegularFile(leech.games.resolve("doom/local/game/data.bin")), "installed");
                 assertEquals(GameState.INSTALLED, view(leech, "doom").state());
+            }
+        }
+    }
+
+    @Test
+    void aSlowSingleSeedIsNeverAskedTwiceForTheSameChunk() throws Exception {
+        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(0, 2 * MIB, 0)).create()) {
+            TestPeer.seedGame(seed.games, "slowpoke", "1", 10 * MIB, 8);
+            seed.core.start();
+            try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(seed).start()) {
+                leech.awaitOffered("slowpoke", 1);
+                OperationOutcome outcome = leech.run(new RuntimeCommand.Download("slowpoke"));
+                assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
+                // Every chunk is in flight at once (four fetch slots) and each takes seconds: end-game copies must
+                // come from another peer, never from the one already sending the chunk.
+                assertEquals(0, figures(outcome).refetched(), outcome.message());
+                assertSameDownload(seed.games.resolve("slowpoke"), leech.games.resolve("slowpoke"));
             }
         }
     }
