@@ -115,9 +115,7 @@ public class PeerRuntimeComponent implements PeerRuntime {
 
         @Override
         public ArchiveExtractor extractor(String preferredId) {
-            Map<ArchiveExtractor, Integer> rankings = Map.copyOf(extractors);
-            return ExtractorSelection.choose(rankings.keySet(), e -> rankings.getOrDefault(e, 0), preferredId)
-                    .orElse(null);
+            return choose(Map.copyOf(extractors), preferredId);
         }
 
         @Override
@@ -134,6 +132,12 @@ public class PeerRuntimeComponent implements PeerRuntime {
             }
         }
     };
+
+    /** The preferred extractor when registered and available, else the available one ranked highest; or null. */
+    static ArchiveExtractor choose(Map<ArchiveExtractor, Integer> rankings, String preferredId) {
+        return ExtractorSelection.choose(rankings.keySet(), e -> rankings.getOrDefault(e, 0), preferredId)
+                .orElse(null);
+    }
 
     @Override
     public GamesSnapshot snapshot() {

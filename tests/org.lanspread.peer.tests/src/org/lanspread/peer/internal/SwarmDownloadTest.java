@@ -26,6 +26,7 @@ import org.lanspread.api.runtime.PeerSummary;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.files.GameFolders;
 
 /** Downloads between whole runtimes over real QUIC on loopback. */
 class SwarmDownloadTest {
@@ -36,30 +37,11 @@ class SwarmDownloadTest {
     Path dir;
 
     static void copyGame(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                if (Files.isRegularFile(file)) {
-                    Files.copy(file, to.resolve(file.getFileName()));
-                }
-            }
-        }
+        GameFolders.copyDownload(from, to);
     }
 
-    /** Every download file of the game is byte-identical in both folders, and nothing else is left. */
     static void assertSameDownload(Path expected, Path actual) throws IOException {
-        List<String> names;
-        try (Stream<Path> files = Files.list(expected)) {
-            names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        List<String> got;
-        try (Stream<Path> files = Files.list(actual)) { // an install's local/ is not part of the download
-            got = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("local")).sorted().toList();
-        }
-        assertEquals(names, got, "the downloaded folder holds exactly the download (no staging left)");
-        for (String name : names) {
-            assertEquals(-1, Files.mismatch(expected.resolve(name), actual.resolve(name)), name + " differs");
-        }
+        GameFolders.assertSameDownload(expected, actual);
     }
 
     private static GameView view(TestPeer peer, String id) {

@@ -15,7 +15,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 import org.lanspread.api.archive.ArchiveExtractor;
-import org.lanspread.api.archive.ExtractorSelection;
 import org.lanspread.api.catalog.GameCatalog;
 import org.lanspread.api.discovery.PeerDiscoveryFactory;
 import org.lanspread.api.library.GameLibraryFactory;
@@ -171,7 +170,7 @@ final class TestPeer implements AutoCloseable {
                 Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
                 rankings.put(context.getService(ref), ranking instanceof Integer i ? i : 0);
             }
-            return ExtractorSelection.choose(rankings.keySet(), rankings::get, id).orElse(null);
+            return PeerRuntimeComponent.choose(rankings, id);
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

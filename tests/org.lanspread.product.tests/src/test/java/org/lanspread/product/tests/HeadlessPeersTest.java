@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lanspread.testing.files.GameFolders;
 import org.lanspread.testing.rar.RarWriter;
 
 /**
@@ -71,28 +72,11 @@ class HeadlessPeersTest {
     }
 
     static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
+        GameFolders.copyDownload(from, to);
     }
 
-    /** The download files of both folders are byte-identical (local/ aside). */
     static void assertSameDownload(Path expected, Path actual) throws IOException {
-        List<String> names;
-        try (Stream<Path> files = Files.list(expected)) {
-            names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        List<String> got;
-        try (Stream<Path> files = Files.list(actual)) {
-            got = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("local")).sorted().toList();
-        }
-        assertEquals(names, got, "exactly the download, no staging left, in " + actual);
-        for (String name : names) {
-            assertEquals(-1, Files.mismatch(expected.resolve(name), actual.resolve(name)), name + " differs");
-        }
+        GameFolders.assertSameDownload(expected, actual);
     }
 
     /** "(T bytes, R resumed, F fetched, X re-fetched" from an outcome line. */
