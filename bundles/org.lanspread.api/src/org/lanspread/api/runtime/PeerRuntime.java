@@ -22,6 +22,9 @@ public interface PeerRuntime extends GamesSnapshotProvider {
 
     RuntimeStatus status();
 
+    /** Where this peer's transport listens, or null while it does not. */
+    java.net.InetSocketAddress listenAddress();
+
     /** The game directory in use. */
     java.nio.file.Path gameDirectory();
 

@@ -155,6 +155,11 @@ public class PeerRuntimeComponent implements PeerRuntime {
     }
 
     @Override
+    public java.net.InetSocketAddress listenAddress() {
+        return core.listenAddress();
+    }
+
+    @Override
     public java.nio.file.Path gameDirectory() {
         return core.gameDirectory();
     }

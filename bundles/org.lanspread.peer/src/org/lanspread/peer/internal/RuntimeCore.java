@@ -232,6 +232,11 @@ final class RuntimeCore {
         return revision.get();
     }
 
+    InetSocketAddress listenAddress() {
+        PeerTransport server = transport;
+        return server == null || stopping ? null : server.localAddress();
+    }
+
     Path gameDirectory() {
         GameLibrary lib = library;
         return lib == null ? initialSettings.gameDirectory() : lib.gameDirectory();
@@ -485,7 +490,8 @@ final class RuntimeCore {
     }
 
     private void peersChanged() {
-        deps.post(RuntimeTopics.PEERS, Map.of(RuntimeTopics.PEERS_PROPERTY, directory.summaries()));
+        List<org.lanspread.api.runtime.PeerSummary> peers = directory.summaries();
+        deps.post(RuntimeTopics.PEERS, Map.of(RuntimeTopics.PEERS_PROPERTY, peers, RuntimeTopics.E4_DATA, peers));
         publish(false);
     }
 

@@ -47,45 +47,7 @@ class GamesPartTest {
     }
 
     private GamesPart make(IEclipseContext parent) {
-        IEclipseContext context = parent.createChild("games-part-test");
-        context.set(Composite.class, shell);
-        // What the workbench puts in every window's context: how to reach the UI thread (@UIEventTopic uses it).
-        context.set(UISynchronize.class, new UISynchronize() {
-            @Override
-            public void syncExec(Runnable runnable) {
-                display.syncExec(runnable);
-            }
-
-            @Override
-            public void asyncExec(Runnable runnable) {
-                display.asyncExec(runnable);
-            }
-
-            @Override
-            protected boolean isUIThread(Thread thread) {
-                return display.getThread() == thread;
-            }
-
-            @Override
-            protected void showBusyWhile(Runnable runnable) {
-                runnable.run();
-            }
-
-            @Override
-            protected boolean dispatchEvents() {
-                return display.readAndDispatch();
-            }
-        });
-        // ... and, as the workbench does at start, give the @UIEventTopic supplier that way to the UI thread.
-        BundleContext osgi = FrameworkUtil.getBundle(GamesPartTest.class).getBundleContext();
-        try {
-            for (ServiceReference<ExtendedObjectSupplier> ref : osgi.getServiceReferences(ExtendedObjectSupplier.class,
-                    "(dependency.injection.annotation=org.eclipse.e4.ui.di.UIEventTopic)")) {
-                ContextInjectionFactory.inject(osgi.getService(ref), context);
-            }
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        IEclipseContext context = PartContexts.forPart(parent, shell);
         GamesPart part = ContextInjectionFactory.make(GamesPart.class, context);
         current = part;
         shell.open();
