@@ -103,10 +103,14 @@ final class PeerConnections implements AutoCloseable {
         return open.remove(peer);
     }
 
+    /**
+     * Stops handing out connections. The connections themselves are not closed one by one (each close waits for its
+     * own goodbye): the transport's close says goodbye to every session at once, within one bound, and ends them.
+     */
     @Override
     public void close() {
         closed = true;
-        open.values().forEach(PeerConnection::close);
         open.clear();
+        addresses.clear();
     }
 }

@@ -185,11 +185,11 @@ final class RuntimeCore {
             }
             PeerConnections open = connections;
             if (open != null) {
-                open.close();
+                open.close(); // no new connections; the transport ends the open ones below
             }
             PeerTransport server = transport;
             if (server != null) {
-                server.close(); // goodbye to every peer, at most 2 s
+                server.close(); // goodbye to every peer (ours and theirs) together, within 1.5 s, then stop
             }
             if (!root.join(Duration.ofSeconds(3))) {
                 LOG.warning("runtime tasks still running after the stop: " + root.running());
