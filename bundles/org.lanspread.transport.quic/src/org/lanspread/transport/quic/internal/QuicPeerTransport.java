@@ -285,14 +285,21 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
         private void manifest(ChannelHandlerContext ctx, JsonNode message) {
             long id = message.path("id").asLong(-1);
-            try {
-                GameManifest manifest = chunks.manifest(message.path("gameId").asText());
-                ObjectNode reply = JSON.createObjectNode().put("type", "manifest").put("id", id);
-                reply.set("manifest", JSON.valueToTree(manifest));
-                ctx.writeAndFlush(json(reply));
-            } catch (ChunkServer.Refused e) {
-                refuse(ctx, id, "refused", e.getMessage(), false);
-            }
+            String gameId = message.path("gameId").asText();
+            // A first manifest hashes the whole download: never on this network thread.
+            uploads.execute(() -> {
+                try {
+                    GameManifest manifest = chunks.manifest(gameId);
+                    ObjectNode reply = JSON.createObjectNode().put("type", "manifest").put("id", id);
+                    reply.set("manifest", JSON.valueToTree(manifest));
+                    ctx.writeAndFlush(json(reply));
+                } catch (ChunkServer.Refused e) {
+                    refuse(ctx, id, "refused", e.getMessage(), false);
+                } catch (RuntimeException e) {
+                    refuse(ctx, id, "refused", "cannot make the manifest of '" + gameId + "': " + e.getMessage(),
+                            false);
+                }
+            });
         }
 
         private void chunk(ChannelHandlerContext ctx, JsonNode message) {

@@ -53,6 +53,15 @@ final class Uploads implements AutoCloseable {
         void fail(Exception error);
     }
 
+    /** Runs other disk-bound work for peers (e.g. making a manifest) on the pool; dropped once it is closed. */
+    void execute(Runnable work) {
+        try {
+            pool.execute(work);
+        } catch (RejectedExecutionException e) {
+            // this peer is shutting down: the requester sees its connection close
+        }
+    }
+
     void submit(PeerId peer, Job job) {
         try {
             pool.execute(() -> run(peer, job));
