@@ -35,6 +35,12 @@ public final class HostPorts {
         return new InetSocketAddress(entry.substring(0, colon).replace("[", "").replace("]", ""), port);
     }
 
+    /** The {@code host:port} text {@link #parse} reads back ({@code [::1]:5000} for IPv6 literals). */
+    public static String format(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     /** A comma-separated list of {@code host:port}; blank or null: none. */
     public static List<InetSocketAddress> parseList(String property, String value, int minPort) {
         List<InetSocketAddress> result = new ArrayList<>();

@@ -28,6 +28,12 @@ public interface PeerRuntime extends GamesSnapshotProvider {
     /** The game directory in use. */
     java.nio.file.Path gameDirectory();
 
+    /**
+     * The settings in use (see {@link PeerSettings}); change them with {@link RuntimeCommand.ApplySettings}.
+     * @since 0.3
+     */
+    PeerSettings settings();
+
     /** Asks the runtime to stop: cancels every operation (between chunks and entries) and says goodbye to peers. */
     void shutdown();
 

@@ -16,9 +16,18 @@ import org.lanspread.api.transport.PeerId;
  * @param address  where its transport listens
  * @param games    what it offers now
  * @param lastSeen when it was last heard from
+ * @param downBytesPerSecond game data received from it, over the last second or so
+ * @param upBytesPerSecond   game data sent to it, over the last second or so
  */
 public record PeerSummary(PeerId id, String name, InetSocketAddress address, List<AnnouncedGame> games,
-        Instant lastSeen) {
+        Instant lastSeen, long downBytesPerSecond, long upBytesPerSecond) {
+
+    /** A peer with no transfer under way. */
+    public PeerSummary(PeerId id, String name, InetSocketAddress address, List<AnnouncedGame> games,
+            Instant lastSeen) {
+        this(id, name, address, games, lastSeen, 0, 0);
+    }
+
     public PeerSummary {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

@@ -77,4 +77,16 @@ public sealed interface RuntimeCommand<R> {
             Objects.requireNonNull(directory, "directory");
         }
     }
+
+    /**
+     * Applies settings while the peer runs and saves them: the game directory as {@link SetGameDir} does (so refused
+     * while an operation is active when the path changes; then nothing is applied), upload caps at once, the
+     * extractor for the next install, manual peers by contacting the new list. Completes with the settings in use.
+     * @since 0.3
+     */
+    record ApplySettings(PeerSettings settings) implements RuntimeCommand<PeerSettings> {
+        public ApplySettings {
+            Objects.requireNonNull(settings, "settings");
+        }
+    }
 }

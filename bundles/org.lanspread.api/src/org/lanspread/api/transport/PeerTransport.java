@@ -36,6 +36,15 @@ public interface PeerTransport extends AutoCloseable {
     /** The peers with an open session. */
     java.util.Set<PeerId> connectedPeers();
 
+    /** Game data moved with each peer that has had a session since the transport opened (cumulative). */
+    java.util.Map<PeerId, PeerTraffic> traffic();
+
+    /**
+     * Replaces the upload caps: chunks already paced keep their slot, every later one follows the new caps.
+     * @since 0.3
+     */
+    void uploadLimits(UploadLimits limits);
+
     /**
      * Completes when the transport has stopped listening: normally after {@link #close()}, exceptionally when it
      * stopped on its own (its socket failed).

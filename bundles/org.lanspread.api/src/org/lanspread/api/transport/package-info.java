@@ -1,5 +1,5 @@
 /**
- * Peer-to-peer transport: peer identities, connections and the hello exchange. Exported at version 0.2.0 (0.2: transports opened through a
- * factory, upload limits).
+ * Peer-to-peer transport: peer identities, connections and the hello exchange. Exported at version 0.3.0 (0.2: transports opened through a
+ * factory, upload limits; 0.3: traffic counters, upload caps changed live).
  */
 package org.lanspread.api.transport;

@@ -25,6 +25,11 @@ final class PeerDirectory {
     @FunctionalInterface
     interface Listener {
         void peersChanged();
+
+        /** Only transfer rates changed. */
+        default void ratesChanged() {
+            peersChanged();
+        }
     }
 
     private static final class Peer {
@@ -33,6 +38,8 @@ final class PeerDirectory {
         volatile InetSocketAddress address;
         final Map<String, AnnouncedGame> games = new ConcurrentHashMap<>();
         volatile Instant lastSeen = Instant.now();
+        volatile long downRate;
+        volatile long upRate;
         int sessions;
 
         Peer(PeerId id) {
@@ -105,6 +112,25 @@ final class PeerDirectory {
         }
     }
 
+    /**
+     * Sets each connected peer's transfer rates (bytes per second, peers not in the map: 0); tells the listener
+     * only when a rate changed, so that idle peers cause no events.
+     */
+    void rates(Map<PeerId, long[]> rates) {
+        boolean changed = false;
+        for (Peer peer : peers.values()) {
+            long[] rate = rates.getOrDefault(peer.id, new long[2]);
+            if (peer.downRate != rate[0] || peer.upRate != rate[1]) {
+                peer.downRate = rate[0];
+                peer.upRate = rate[1];
+                changed = true;
+            }
+        }
+        if (changed) {
+            listener.ratesChanged();
+        }
+    }
+
     boolean isConnected(PeerId id) {
         return peers.containsKey(id);
     }
@@ -147,7 +173,7 @@ final class PeerDirectory {
         return peers.values().stream().sorted(Comparator.comparing(p -> p.name == null ? "" : p.name))
                 .map(p -> new PeerSummary(p.id, p.name == null ? p.id.shortForm() : p.name, p.address,
                         p.games.values().stream().sorted(Comparator.comparing(AnnouncedGame::id)).toList(),
-                        p.lastSeen))
+                        p.lastSeen, p.downRate, p.upRate))
                 .toList();
     }
 }

@@ -77,7 +77,7 @@ public class PeerRuntimeComponent implements PeerRuntime {
 
     @Activate
     void activate(BundleContext bundleContext) {
-        this.settings = RuntimeSettings.read(bundleContext::getProperty,
+        this.settings = RuntimeSettings.readWithSaved(bundleContext::getProperty,
                 StateLocations.resolve(bundleContext::getProperty, () -> bundleContext.getDataFile("").toPath()));
         try {
             catalog.entries(); // load the catalog now, never on a consumer's (UI) thread at its first render
@@ -165,6 +165,11 @@ public class PeerRuntimeComponent implements PeerRuntime {
     }
 
     @Override
+    public org.lanspread.api.runtime.PeerSettings settings() {
+        return core.settings().peerSettings();
+    }
+
+    @Override
     public void shutdown() {
         core.shutdown();
     }
@@ -184,7 +189,7 @@ public class PeerRuntimeComponent implements PeerRuntime {
             } catch (InterruptedException e) {
                 return;
             }
-            RuntimeCore next = new RuntimeCore(settings, dependencies, old.revision());
+            RuntimeCore next = new RuntimeCore(old.settings(), dependencies, old.revision());
             synchronized (this) {
                 core = next;
             }

@@ -54,6 +54,8 @@ import org.lanspread.api.transport.PeerListener;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.TransportSettings;
+import org.lanspread.api.runtime.HostPorts;
+import org.lanspread.api.runtime.PeerSettings;
 
 /**
  * One run of a peer, from one initialized context: the game directory is opened directly, recovery and the initial
@@ -69,7 +71,7 @@ final class RuntimeCore {
     static final Duration RESCAN_INTERVAL = Duration.ofSeconds(60);
     static final long PROGRESS_PUBLISH_NANOS = 250_000_000L;
 
-    private final RuntimeSettings initialSettings;
+    private volatile RuntimeSettings settings;
     private final RuntimeDependencies deps;
     private final TaskGroup root;
     private final TaskGroup operationsGroup;
@@ -92,13 +94,23 @@ final class RuntimeCore {
     private final List<AutoCloseable> registrations = new ArrayList<>();
 
     RuntimeCore(RuntimeSettings settings, RuntimeDependencies deps, long revisionBase) {
-        this.initialSettings = settings;
+        this.settings = settings;
         this.deps = deps;
         this.root = TaskGroup.root("runtime");
         this.operationsGroup = root.child("operations");
         this.supervisor = new Supervisor(root.child("services"), this::requiredServiceFailed);
         this.operations = new OperationState(progressOnly -> publish(progressOnly));
-        this.directory = new PeerDirectory(this::peersChanged);
+        this.directory = new PeerDirectory(new PeerDirectory.Listener() {
+            @Override
+            public void peersChanged() {
+                RuntimeCore.this.peersChanged();
+            }
+
+            @Override
+            public void ratesChanged() {
+                postPeers();
+            }
+        });
         this.revision.set(revisionBase);
     }
 
@@ -109,7 +121,7 @@ final class RuntimeCore {
      */
     void start() {
         setStatus(RuntimeStatus.of(RuntimeStatus.State.STARTING));
-        RuntimeSettings settings = initialSettings;
+        RuntimeSettings settings = this.settings;
         try {
             // The initial game directory is installed directly: no command sent to ourselves.
             library = deps.libraries().open(settings.stateDirectory(), settings.gameDirectory());
@@ -239,7 +251,12 @@ final class RuntimeCore {
 
     Path gameDirectory() {
         GameLibrary lib = library;
-        return lib == null ? initialSettings.gameDirectory() : lib.gameDirectory();
+        return lib == null ? settings.gameDirectory() : lib.gameDirectory();
+    }
+
+    /** The settings in use, with the game directory actually open. */
+    RuntimeSettings settings() {
+        return settings.withGameDirectory(gameDirectory());
     }
 
     // ------------------------------------------------------------------ supervised services
@@ -256,35 +273,39 @@ final class RuntimeCore {
     }
 
     private void runDiscovery(CancelToken token) throws Exception {
-        if (!initialSettings.discovery() && initialSettings.manualPeers().isEmpty()) {
-            waitCancelled(token);
-            return;
-        }
-        PeerDiscoveryFactory factory = deps.discovery();
-        if (factory == null) {
-            throw new IllegalStateException("no discovery service is registered");
-        }
-        RuntimeSettings s = initialSettings;
-        DiscoverySettings settings = new DiscoverySettings(transport.localId(), transport.localAddress().getPort(),
-                PeerTransport.PROTOCOL_MAJOR, s.name(), s.discovery(), s.discoveryAddresses(), s.manualPeers(),
-                this::probe);
-        DiscoverySession session = factory.start(settings);
-        discovery.set(session);
-        try (AutoCloseable listening = session.addListener(new DiscoveryListener() {
-            @Override
-            public void peerAppeared(DiscoveredPeer peer) {
-                connectSoon(peer.id(), peer.address());
-            }
-        })) {
-            while (!token.isCancelled()) {
-                if (deps.discovery() != factory) {
-                    throw new IllegalStateException("the discovery service went away");
+        while (!token.isCancelled()) {
+            RuntimeSettings s = settings;
+            if (!s.discovery() && s.manualPeers().isEmpty()) {
+                while (!token.isCancelled() && settings.manualPeers().equals(s.manualPeers())) {
+                    Thread.sleep(100);
                 }
-                Thread.sleep(100);
+                continue;
             }
-        } finally {
-            discovery.compareAndSet(session, null);
-            session.close();
+            PeerDiscoveryFactory factory = deps.discovery();
+            if (factory == null) {
+                throw new IllegalStateException("no discovery service is registered");
+            }
+            DiscoverySession session = factory.start(new DiscoverySettings(transport.localId(),
+                    transport.localAddress().getPort(), PeerTransport.PROTOCOL_MAJOR, s.name(), s.discovery(),
+                    s.discoveryAddresses(), s.manualPeers(), this::probe));
+            discovery.set(session);
+            try (AutoCloseable listening = session.addListener(new DiscoveryListener() {
+                @Override
+                public void peerAppeared(DiscoveredPeer peer) {
+                    connectSoon(peer.id(), peer.address());
+                }
+            })) {
+                // a new manual peer list starts a new session at once (no supervisor delay)
+                while (!token.isCancelled() && settings.manualPeers().equals(s.manualPeers())) {
+                    if (deps.discovery() != factory) {
+                        throw new IllegalStateException("the discovery service went away");
+                    }
+                    Thread.sleep(100);
+                }
+            } finally {
+                discovery.compareAndSet(session, null);
+                session.close();
+            }
         }
     }
 
@@ -315,7 +336,9 @@ final class RuntimeCore {
     }
 
     private void runLiveness(CancelToken token) throws InterruptedException {
+        Rates rates = new Rates();
         while (!token.isCancelled()) {
+            rates.sample(transport.traffic(), System.nanoTime()).ifPresent(directory::rates);
             for (Download download : downloads.values()) {
                 boolean offered = directory.offering(download.gameId()).values().stream()
                         .anyMatch(g -> g.version().equals(download.version()));
@@ -363,7 +386,7 @@ final class RuntimeCore {
     private final PeerListener peerListener = new PeerListener() {
         @Override
         public void peerConnected(PeerId peer, PeerHello hello, InetSocketAddress from) {
-            LOG.info(initialSettings.name() + ": session with " + hello.name() + " (" + peer.shortForm() + ") from " + from);
+            LOG.info(settings.name() + ": session with " + hello.name() + " (" + peer.shortForm() + ") from " + from);
             directory.connected(peer, hello, from);
             DiscoverySession session = discovery.get();
             if (session != null && hello.listenPort() > 0) {
@@ -384,7 +407,7 @@ final class RuntimeCore {
 
         @Override
         public void peerGone(PeerId peer, GoneReason reason, String detail) {
-            LOG.info(initialSettings.name() + ": peer " + peer.shortForm() + " gone: " + reason + " (" + detail + ")");
+            LOG.info(settings.name() + ": peer " + peer.shortForm() + " gone: " + reason + " (" + detail + ")");
             directory.sessionEnded(peer);
             if (!directory.isConnected(peer)) {
                 PeerConnections open = connections;
@@ -490,9 +513,13 @@ final class RuntimeCore {
     }
 
     private void peersChanged() {
+        postPeers();
+        publish(false);
+    }
+
+    private void postPeers() {
         List<org.lanspread.api.runtime.PeerSummary> peers = directory.summaries();
         deps.post(RuntimeTopics.PEERS, Map.of(RuntimeTopics.PEERS_PROPERTY, peers, RuntimeTopics.E4_DATA, peers));
-        publish(false);
     }
 
     // ------------------------------------------------------------------ the snapshot
@@ -605,12 +632,41 @@ final class RuntimeCore {
             case RuntimeCommand.ListPeers l -> any.complete(directory.summaries());
             case RuntimeCommand.Cancel c -> any.complete(operations.cancel(c.gameId(), "cancelled by the user"));
             case RuntimeCommand.SetGameDir s -> any.complete(setGameDirectory(s.directory()));
+            case RuntimeCommand.ApplySettings a -> any.complete(apply(a.settings()));
             case RuntimeCommand.DiscardPartialDownload d -> any.complete(discard(d.gameId()));
             case RuntimeCommand.Download d -> download(d.gameId(), any);
             case RuntimeCommand.Install i -> install(i.gameId(), any);
             case RuntimeCommand.Update u -> update(u.gameId(), any);
             case RuntimeCommand.Uninstall u -> uninstall(u.gameId(), any);
         }
+    }
+
+    /**
+     * The game directory first (it may be refused: then nothing changes), then the caps, the extractor and the
+     * manual peers; saved last, so that a refused or failed change is never saved.
+     */
+    private PeerSettings apply(PeerSettings wanted) throws OperationRefusedException {
+        for (InetSocketAddress peer : wanted.manualPeers()) {
+            if (peer.getPort() < 1) {
+                throw new OperationRefusedException("manual peer " + HostPorts.format(peer) + ": port "
+                        + peer.getPort() + " is out of range");
+            }
+        }
+        Path directory = setGameDirectory(wanted.gameDirectory());
+        RuntimeSettings next = settings.with(wanted.withGameDirectory(directory));
+        PeerTransport server = transport;
+        if (server != null) {
+            server.uploadLimits(next.uploads());
+        }
+        settings = next;
+        try {
+            SavedSettings.save(next.stateDirectory(), next.toSaved());
+        } catch (IOException e) {
+            throw new OperationRefusedException("the settings apply for now but could not be saved in "
+                    + next.stateDirectory() + ": " + Supervisor.describe(e));
+        }
+        LOG.info("settings applied: " + next.peerSettings());
+        return next.peerSettings();
     }
 
     private Path setGameDirectory(Path requested) throws OperationRefusedException {
@@ -805,7 +861,7 @@ final class RuntimeCore {
             throw new IOException("'" + gameId + "' has no complete download to unpack");
         }
         try {
-            new GameTransactions(() -> deps.extractor(initialSettings.extractor())).install(
+            new GameTransactions(() -> deps.extractor(settings.extractor())).install(
                     library.gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), guard, token);
         } catch (GameTransactions.Cancelled e) {
             return new OperationOutcome(gameId, kind, Result.CANCELLED, game.downloadedVersion(),

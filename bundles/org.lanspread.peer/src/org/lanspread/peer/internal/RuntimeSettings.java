@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.runtime.HostPorts;
+import org.lanspread.api.runtime.PeerSettings;
 import org.lanspread.api.transport.UploadLimits;
 
 /**
@@ -26,10 +27,11 @@ import org.lanspread.api.transport.UploadLimits;
  * @param uploads            {@value #UPLOAD_GLOBAL}, {@value #UPLOAD_PER_PEER} (bytes per second, with an optional
  *                           K/M/G suffix) and {@value #UPLOAD_CONCURRENT}
  * @param extractor          {@link ArchiveExtractor#PREFERENCE}: the preferred extractor id, or null
+ * @param confirmed          whether the game directory was given (a property, or saved settings)
  */
 record RuntimeSettings(Path gameDirectory, Path stateDirectory, InetSocketAddress bind, String name, boolean discovery,
         List<InetAddress> discoveryAddresses, List<InetSocketAddress> manualPeers, UploadLimits uploads,
-        String extractor) {
+        String extractor, boolean confirmed) {
 
     static final String GAME_DIR = "lanspread.gamedir";
     static final String BIND = "lanspread.transport.bind";
@@ -65,12 +67,49 @@ record RuntimeSettings(Path gameDirectory, Path stateDirectory, InetSocketAddres
                 new UploadLimits(rate(UPLOAD_GLOBAL, properties.apply(UPLOAD_GLOBAL)),
                         rate(UPLOAD_PER_PEER, properties.apply(UPLOAD_PER_PEER)),
                         (int) count(UPLOAD_CONCURRENT, properties.apply(UPLOAD_CONCURRENT))),
-                blankToNull(properties.apply(ArchiveExtractor.PREFERENCE)));
+                blankToNull(properties.apply(ArchiveExtractor.PREFERENCE)), dir != null && !dir.isBlank());
+    }
+
+    /** Reads the framework properties over the settings saved in the state location. */
+    static RuntimeSettings readWithSaved(Function<String, String> properties, Path stateDirectory) {
+        java.util.Properties saved = SavedSettings.load(stateDirectory);
+        try {
+            return read(SavedSettings.over(properties, saved), stateDirectory);
+        } catch (IllegalArgumentException e) {
+            if (saved.isEmpty()) {
+                throw e;
+            }
+            read(properties, stateDirectory); // throws the same error when the bad value was given at start
+            throw new IllegalArgumentException(e.getMessage() + " (saved in "
+                    + stateDirectory.resolve(SavedSettings.FILE) + ")", e);
+        }
     }
 
     RuntimeSettings withGameDirectory(Path directory) {
         return new RuntimeSettings(directory, stateDirectory, bind, name, discovery, discoveryAddresses, manualPeers,
-                uploads, extractor);
+                uploads, extractor, confirmed);
+    }
+
+    /** These settings with what a user applied (the game directory is then confirmed). */
+    RuntimeSettings with(PeerSettings applied) {
+        return new RuntimeSettings(applied.gameDirectory(), stateDirectory, bind, name, discovery, discoveryAddresses,
+                applied.manualPeers(), applied.uploads(), applied.extractor(), true);
+    }
+
+    PeerSettings peerSettings() {
+        return new PeerSettings(gameDirectory, uploads, extractor, manualPeers, confirmed);
+    }
+
+    /** The user-changeable part, under the property keys, for {@link SavedSettings}. */
+    java.util.Properties toSaved() {
+        java.util.Properties saved = new java.util.Properties();
+        saved.setProperty(GAME_DIR, gameDirectory.toString());
+        saved.setProperty(UPLOAD_GLOBAL, Long.toString(uploads.globalBytesPerSecond()));
+        saved.setProperty(UPLOAD_PER_PEER, Long.toString(uploads.perPeerBytesPerSecond()));
+        saved.setProperty(UPLOAD_CONCURRENT, Integer.toString(uploads.maxConcurrentUploads()));
+        saved.setProperty(ArchiveExtractor.PREFERENCE, extractor == null ? "" : extractor);
+        saved.setProperty(MANUAL, String.join(",", manualPeers.stream().map(HostPorts::format).toList()));
+        return saved;
     }
 
     private static String blankToNull(String value) {

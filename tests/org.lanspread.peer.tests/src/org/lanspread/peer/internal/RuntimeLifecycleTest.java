@@ -92,6 +92,16 @@ class RuntimeLifecycleTest {
         }
 
         @Override
+        public java.util.Map<PeerId, org.lanspread.api.transport.PeerTraffic> traffic() {
+            return real.traffic();
+        }
+
+        @Override
+        public void uploadLimits(org.lanspread.api.transport.UploadLimits limits) {
+            real.uploadLimits(limits);
+        }
+
+        @Override
         public CompletionStage<Void> stopped() {
             return stopped;
         }

@@ -53,7 +53,7 @@ final class TestPeer implements AutoCloseable {
         PeerTransportFactory transports = b.wrapTransports.apply(Services.await(PeerTransportFactory.class));
         RuntimeSettings settings = new RuntimeSettings(games, state,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), b.name, false, List.of(), b.manual,
-                b.uploads, null);
+                b.uploads, null, true);
         this.core = new RuntimeCore(settings, new RuntimeDependencies() {
             @Override
             public GameLibraryFactory libraries() {

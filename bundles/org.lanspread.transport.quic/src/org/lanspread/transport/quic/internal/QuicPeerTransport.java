@@ -101,6 +101,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final Uploads uploads;
+    /** Chunk payload bytes per peer: [0] received, [1] sent. */
+    private final Map<PeerId, java.util.concurrent.atomic.AtomicLongArray> traffic = new ConcurrentHashMap<>();
     private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
     private volatile boolean closing;
 
@@ -327,7 +329,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 @Override
                 public void send() {
                     ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", bytes.remaining())));
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> stream.shutdownOutput());
+                    int length = bytes.remaining();
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+                        if (f.isSuccess()) {
+                            count(peer, 1, length);
+                        }
+                        stream.shutdownOutput();
+                    });
                 }
 
                 @Override
@@ -641,6 +649,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     into.limit(into.position() + request.length());
                     bytes.readBytes(into);
                     into.limit(limit);
+                    count(remoteId(), 0, request.length());
                 } finally {
                     bytes.release();
                 }
@@ -734,6 +743,26 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     @Override
     public void announce(List<AnnouncedGame> changed, Set<String> removed) {
         sessions.forEach(s -> s.announce(changed, removed));
+    }
+
+    private void count(PeerId peer, int direction, long bytes) {
+        if (peer != null) {
+            traffic.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicLongArray(2))
+                    .addAndGet(direction, bytes);
+        }
+    }
+
+    @Override
+    public Map<PeerId, org.lanspread.api.transport.PeerTraffic> traffic() {
+        Map<PeerId, org.lanspread.api.transport.PeerTraffic> result = new java.util.HashMap<>();
+        traffic.forEach((peer, counts) -> result.put(peer,
+                new org.lanspread.api.transport.PeerTraffic(counts.get(0), counts.get(1))));
+        return result;
+    }
+
+    @Override
+    public void uploadLimits(UploadLimits limits) {
+        uploads.limits(limits);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.lanspread.transport.quic.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,9 +21,9 @@ final class Uploads implements AutoCloseable {
     /** Reads and sends when no cap is set: enough to keep a few peers busy without flooding the disk. */
     static final int DEFAULT_CONCURRENCY = 4;
 
-    private final UploadLimits limits;
-    private final ExecutorService pool;
-    private final Pacer global;
+    private volatile UploadLimits limits;
+    private final ThreadPoolExecutor pool;
+    private volatile Pacer global;
     private final Map<PeerId, Pacer> perPeer = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
@@ -89,6 +88,25 @@ final class Uploads implements AutoCloseable {
         } finally {
             running.decrementAndGet();
         }
+    }
+
+    /** Replaces the caps: later reservations follow the new rates, the pool grows or shrinks to the new count. */
+    synchronized void limits(UploadLimits next) {
+        int threads = next.maxConcurrentUploads() > 0 ? next.maxConcurrentUploads() : DEFAULT_CONCURRENCY;
+        if (threads >= pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(threads);
+            pool.setCorePoolSize(threads);
+        } else {
+            pool.setCorePoolSize(threads);
+            pool.setMaximumPoolSize(threads);
+        }
+        limits = next;
+        global = new Pacer(next.globalBytesPerSecond());
+        perPeer.clear();
+    }
+
+    UploadLimits limits() {
+        return limits;
     }
 
     /** The most uploads that ran at once (for tests and benchmarks). */
