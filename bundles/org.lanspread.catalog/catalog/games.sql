@@ -1,7 +1,7 @@
 -- LanSpread game catalog: the source of game.db (run ./build-game-db after editing).
 -- Facts written by the LanSpread team: release year of the first (PC) release, the most players in one
 -- LAN game as commonly documented, and an approximate download size.
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 CREATE TABLE games (
   id           TEXT PRIMARY KEY NOT NULL,
   name         TEXT NOT NULL,
@@ -10,7 +10,9 @@ CREATE TABLE games (
   release_year INTEGER NOT NULL,
   max_players  INTEGER NOT NULL CHECK (max_players > 0),
   size_bytes   INTEGER NOT NULL CHECK (size_bytes > 0),
-  cover        BLOB
+  cover        BLOB,
+  -- how to start the installed game: an executable relative to local/, then arguments ("quoted" when they hold spaces)
+  launch       TEXT
 );
 INSERT INTO games (id, name, description, genre, release_year, max_players, size_bytes) VALUES
   ('quake', 'Quake', 'id Software''s gothic shooter that put true 3D deathmatch on LANs.', 'First-person shooter', 1996, 16, 80 * 1048576),
@@ -91,3 +93,12 @@ INSERT INTO games (id, name, description, genre, release_year, max_players, size
   ('magicka', 'Magicka', 'Combine elements into spells, and friendly fire, with three friends.', 'Action-adventure', 2011, 4, 1000 * 1048576),
   ('castle-crashers', 'Castle Crashers', 'Four knights brawl through a cartoon kingdom.', 'Beat ''em up', 2012, 4, 250 * 1048576),
   ('portal2', 'Portal 2', 'Two robots solve portal puzzles in co-op test chambers.', 'Puzzle', 2011, 2, 12000 * 1048576);
+-- The executables of Windows releases, where well known (a game's version.ini "launch=" key wins).
+UPDATE games SET launch = 'quake2.exe' WHERE id = 'quake2';
+UPDATE games SET launch = 'quake3.exe' WHERE id = 'quake3';
+UPDATE games SET launch = 'hl.exe' WHERE id = 'half-life';
+UPDATE games SET launch = 'hl.exe -game cstrike' WHERE id = 'counter-strike';
+UPDATE games SET launch = 'System/UnrealTournament.exe' WHERE id = 'unreal-tournament';
+UPDATE games SET launch = 'System/UT2004.exe' WHERE id = 'ut2004';
+UPDATE games SET launch = 'StarCraft.exe' WHERE id = 'starcraft';
+UPDATE games SET launch = '"Frozen Throne.exe"' WHERE id = 'warcraft3';

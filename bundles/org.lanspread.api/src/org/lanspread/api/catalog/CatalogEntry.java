@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param maxPlayers  most players in one LAN game
  * @param sizeBytes   approximate download size
  * @param hasCover    whether {@link GameCatalog#cover(String)} returns an image
+ * @param launch      how to start the installed game: an executable relative to {@code local/} and its arguments
+ *                    (double-quoted where they hold spaces), or {@code null}
  */
 public record CatalogEntry(String id, String name, String description, String genre, int releaseYear,
-        int maxPlayers, long sizeBytes, boolean hasCover) {
+        int maxPlayers, long sizeBytes, boolean hasCover, String launch) {
+
+    /** An entry without a launch command. */
+    public CatalogEntry(String id, String name, String description, String genre, int releaseYear, int maxPlayers,
+            long sizeBytes, boolean hasCover) {
+        this(id, name, description, genre, releaseYear, maxPlayers, sizeBytes, hasCover, null);
+    }
+
     public CatalogEntry {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

@@ -38,7 +38,7 @@ public class SqliteGameCatalog implements GameCatalog {
     private BundleContext context;
     private volatile Loaded loaded;
 
-    private record Loaded(Map<String, CatalogEntry> entries, Map<String, byte[]> covers) {
+    record Loaded(Map<String, CatalogEntry> entries, Map<String, byte[]> covers) {
     }
 
     @Activate
@@ -111,12 +111,14 @@ public class SqliteGameCatalog implements GameCatalog {
         Map<String, byte[]> covers = new LinkedHashMap<>();
         try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT id, name, description, genre, release_year, "
-                        + "max_players, size_bytes, cover FROM games")) {
+                        + "max_players, size_bytes, cover, " + (hasColumn(connection, "launch") ? "launch"
+                                : "NULL AS launch") + " FROM games")) {
             while (rows.next()) {
                 byte[] cover = rows.getBytes("cover");
                 CatalogEntry entry = new CatalogEntry(rows.getString("id"), rows.getString("name"),
                         rows.getString("description"), rows.getString("genre"), rows.getInt("release_year"),
-                        rows.getInt("max_players"), rows.getLong("size_bytes"), cover != null && cover.length > 0);
+                        rows.getInt("max_players"), rows.getLong("size_bytes"), cover != null && cover.length > 0,
+                        rows.getString("launch"));
                 entries.put(entry.id(), entry);
                 if (entry.hasCover()) {
                     covers.put(entry.id(), cover);
@@ -129,5 +131,18 @@ public class SqliteGameCatalog implements GameCatalog {
             throw new CatalogUnavailableException("the game catalog " + db + " holds no games", null);
         }
         return new Loaded(Map.copyOf(entries), Map.copyOf(covers));
+    }
+
+    /** Catalogs of schema 1 have no launch column: they are still read, with no launch commands. */
+    private static boolean hasColumn(Connection connection, String column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet columns = statement.executeQuery("PRAGMA table_info(games)")) {
+            while (columns.next()) {
+                if (column.equalsIgnoreCase(columns.getString("name"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

@@ -66,6 +66,9 @@ class GameCatalogTest {
         assertEquals("Arena shooter", quake3.genre());
         assertTrue(quake3.maxPlayers() > 1);
         assertTrue(quake3.sizeBytes() > 0);
+        assertEquals("quake3.exe", quake3.launch());
+        assertEquals("hl.exe -game cstrike", catalog.find("counter-strike").orElseThrow().launch());
+        assertEquals(null, catalog.find("portal2").orElseThrow().launch(), "no launch command where none is known");
         for (CatalogEntry entry : entries) {
             assertFalse(entry.description().isBlank(), entry.id() + " has a description");
             assertTrue(entry.releaseYear() >= 1990 && entry.releaseYear() <= 2030, entry.id() + " year");
@@ -158,6 +161,11 @@ class GameCatalogTest {
         }
         e = assertThrows(CatalogUnavailableException.class, () -> SqliteGameCatalog.read(empty));
         assertTrue(e.getMessage().contains("holds no games"), e.getMessage());
+        // A catalog of schema 1 (no launch column) is still read.
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO games VALUES ('doom', 'Doom', 'd', 'g', 1993, 4, 1, NULL)");
+        }
+        assertEquals(null, SqliteGameCatalog.read(empty).entries().get("doom").launch());
 
         Path noTable = dir.resolve("no-table.db");
         source.setUrl("jdbc:sqlite:" + noTable);
