@@ -49,9 +49,11 @@ public class PeersPart {
         column("Peer", 200, PeerSummary::name);
         column("Address", 170, p -> p.address() == null ? "" : p.address().getAddress().getHostAddress() + ":"
                 + p.address().getPort());
-        column("Games offered", 380, p -> p.games().size() + (p.games().isEmpty() ? "" : ": " + String.join(", ",
+        column("Games offered", 330, p -> p.games().size() + (p.games().isEmpty() ? "" : ": " + String.join(", ",
                 p.games().stream().map(AnnouncedGame::id).toList())));
-        column("Last seen", 120, p -> p.lastSeen() == null ? "" : ago(p.lastSeen()));
+        column("Last seen", 100, p -> p.lastSeen() == null ? "" : ago(p.lastSeen()));
+        column("Down", 90, p -> p.downBytesPerSecond() > 0 ? StatusBar.rate(p.downBytesPerSecond()) : "");
+        column("Up", 90, p -> p.upBytesPerSecond() > 0 ? StatusBar.rate(p.upBytesPerSecond()) : "");
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         show(List.of());
         if (runtime == null) {

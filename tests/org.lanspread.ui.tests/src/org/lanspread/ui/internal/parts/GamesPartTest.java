@@ -73,13 +73,13 @@ class GamesPartTest {
         assertEquals(8, table.getColumnCount());
         assertEquals(2, table.getItemCount());
         assertEquals("Quake III Arena", table.getItem(0).getText(0));
-        assertEquals("Arena shooter", table.getItem(0).getText(1), "genre from the catalog");
-        assertEquals("64", table.getItem(0).getText(2), "players from the catalog");
-        assertEquals("downloaded", table.getItem(0).getText(7));
-        assertEquals("20240315", table.getItem(0).getText(4));
+        assertEquals("Arena shooter", table.getItem(0).getText(GamesModel.Column.GENRE.ordinal()), "genre from the catalog");
+        assertEquals("64", table.getItem(0).getText(GamesModel.Column.PLAYERS.ordinal()), "players from the catalog");
+        assertEquals("downloaded", table.getItem(0).getText(GamesModel.Column.STATE.ordinal()));
+        assertEquals("20240315", table.getItem(0).getText(GamesModel.Column.LOCAL.ordinal()));
         assertEquals("Warcraft III: The Frozen Throne", table.getItem(1).getText(0));
-        assertEquals("local only", table.getItem(1).getText(7));
-        assertEquals("2 game(s) in the library", summary().getText());
+        assertEquals("local only", table.getItem(1).getText(GamesModel.Column.STATE.ordinal()));
+        assertEquals("2 game(s)", summary().getText());
 
         // A change on disk reaches the part through the published snapshot alone: no refresh() call.
         long before = part.shownRevision();
@@ -93,7 +93,7 @@ class GamesPartTest {
         }
         assertEquals(3, table.getItemCount(), "the new game arrived with a snapshot event");
         assertTrue(part.shownRevision() > before);
-        assertEquals("3 game(s) in the library", summary().getText());
+        assertEquals("3 game(s)", summary().getText());
     }
 
     @Test
@@ -125,20 +125,14 @@ class GamesPartTest {
     private static String state(Table table, String name) {
         for (var item : table.getItems()) {
             if (item.getText(0).equals(name)) {
-                return item.getText(7);
+                return item.getText(GamesModel.Column.STATE.ordinal());
             }
         }
         return "(no row " + name + ")";
     }
 
     private static void select(GamesPart part, String id) {
-        var game = part.viewer().getTable().getItems();
-        for (var item : game) {
-            var view = (org.lanspread.api.games.GameView) item.getData();
-            if (view != null && view.id().equals(id)) {
-                part.viewer().setSelection(new org.eclipse.jface.viewers.StructuredSelection(view), true);
-            }
-        }
+        part.select(id);
     }
 
     @Test

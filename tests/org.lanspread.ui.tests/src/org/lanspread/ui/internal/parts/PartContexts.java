@@ -13,12 +13,12 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /** A part's context as the workbench makes it: OSGi services, the parent composite and the way to the UI thread. */
-final class PartContexts {
+public final class PartContexts {
 
     private PartContexts() {
     }
 
-    static IEclipseContext osgi() {
+    public static IEclipseContext osgi() {
         return EclipseContextFactory.getServiceContext(FrameworkUtil.getBundle(PartContexts.class).getBundleContext());
     }
 
