@@ -215,7 +215,7 @@ final class Download {
         } finally {
             workers.cancel("download ending");
             if (!workers.join(Duration.ofSeconds(40))) {
-                LOG.warning("fetch workers of " + gameId + " did not stop within 40 s");
+                LOG.warning("fetch workers of " + gameId + " did not stop within 40 s:" + workers.stacks());
             }
             workers.release();
             staging.closeJournal();

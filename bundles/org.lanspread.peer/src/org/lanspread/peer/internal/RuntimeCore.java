@@ -193,7 +193,7 @@ final class RuntimeCore {
             }
             // Operations finish their current chunk or entry and roll back; bounded so a stuck disk cannot hang exit.
             if (!operationsGroup.join(Duration.ofSeconds(10))) {
-                LOG.warning("operations did not stop within 10 s");
+                LOG.warning("operations did not stop within 10 s:" + operationsGroup.stacks());
             }
             PeerConnections open = connections;
             if (open != null) {

@@ -153,4 +153,21 @@ final class TaskGroup {
         }
         return threads.size() + copy.stream().mapToInt(TaskGroup::running).sum();
     }
+
+    /** Where each thread still running is (its name and stack), for a warning about tasks that do not stop. */
+    String stacks() {
+        List<TaskGroup> copy;
+        synchronized (this) {
+            copy = List.copyOf(children);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Thread thread : List.copyOf(threads)) {
+            out.append("\n  \"").append(thread.getName()).append("\" ").append(thread.getState());
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                out.append("\n      at ").append(frame);
+            }
+        }
+        copy.forEach(child -> out.append(child.stacks()));
+        return out.toString();
+    }
 }
