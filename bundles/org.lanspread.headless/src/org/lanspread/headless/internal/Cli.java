@@ -15,7 +15,7 @@ record Cli(String command, String gameId, int waitSeconds) {
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
-            "uninstall", "discard");
+            "uninstall", "discard", "launchers");
 
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS]
@@ -27,6 +27,7 @@ record Cli(String command, String gameId, int waitSeconds) {
               update GAME           fetch the newest version of GAME and reinstall it
               uninstall GAME        remove GAME's install (the download stays)
               discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
+              launchers             list the game launchers installed (plug-ins included), the one Play tries first first
             Game commands wait up to --wait seconds (default 20) for a peer offering the game.
             Settings are -D properties in LANSPREAD_VMARGS (e.g. -Dlanspread.peers.manual=host:port).
             Exit codes: 0 done, 1 failed, 2 usage, 3 no peer offers the game / all peers left, 4 refused,

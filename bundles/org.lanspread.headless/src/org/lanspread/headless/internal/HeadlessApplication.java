@@ -79,6 +79,7 @@ public class HeadlessApplication implements IApplication {
                 case "peers" -> peers(runtime, cli.waitSeconds());
                 case "games" -> games(runtime, cli.waitSeconds());
                 case "discard" -> discard(runtime, cli.gameId());
+                case "launchers" -> launchers();
                 default -> operate(runtime, cli);
             };
         } catch (IllegalArgumentException e) {
@@ -86,6 +87,26 @@ public class HeadlessApplication implements IApplication {
             return USAGE;
         } finally {
             out.flush();
+        }
+    }
+
+    /** The registered game launchers, highest ranking first (shows which plug-ins are active). */
+    private int launchers() throws InterruptedException {
+        BundleContext context = FrameworkUtil.getBundle(HeadlessApplication.class).getBundleContext();
+        ServiceTracker<org.lanspread.api.launch.GameLaunching, org.lanspread.api.launch.GameLaunching> tracker =
+                new ServiceTracker<>(context, org.lanspread.api.launch.GameLaunching.class, null);
+        tracker.open();
+        try {
+            org.lanspread.api.launch.GameLaunching launching = tracker.waitForService(10_000);
+            if (launching == null) {
+                System.err.println("lanspread: no game launching service is installed");
+                return FAILED;
+            }
+            Thread.sleep(500); // launchers of bundles still starting
+            launching.launchers().forEach(out::println);
+            return OK;
+        } finally {
+            tracker.close();
         }
     }
 
