@@ -75,6 +75,11 @@ public class GamesPart {
     private String selectedId;
     private boolean spinning;
 
+    /** The main window, whose title shows how many games there are (absent when the part runs outside one). */
+    @Inject
+    @Optional
+    private org.eclipse.e4.ui.model.application.ui.basic.MWindow window;
+
     @Inject
     public GamesPart(@Optional GamesSnapshotProvider provider, @Optional PeerRuntime runtime,
             @Optional GameCatalog catalog, @Optional GameLaunching launching, @Optional IEventBroker broker) {
@@ -438,6 +443,9 @@ public class GamesPart {
         int all = snapshot.games().size();
         int shown = model.rows().size();
         long active = snapshot.operations().size();
+        if (window != null) {
+            window.setLabel(all == 0 ? "LanSpread" : "LanSpread — " + all + " game" + (all == 1 ? "" : "s"));
+        }
         summary.setText(provider == null ? "The peer runtime is not available."
                 : (shown == all ? all + " game(s)" : shown + " of " + all + " game(s)")
                         + (active == 0 ? "" : String.format(Locale.ROOT, ", %d operation(s) running", active)));

@@ -205,6 +205,15 @@ class WindowTest {
         PeerSettings before = runtime.settings();
         SlowSeed seed = new SlowSeed(dir, 40 * MIB, 2 * MIB);
         Path games = Files.createDirectories(dir.resolve("games"));
+        // A library beside the download: games installed only, and downloads not unpacked yet.
+        for (String id : List.of("doom", "warcraft3", "starcraft")) {
+            Files.createDirectories(games.resolve(id).resolve("local"));
+        }
+        for (String id : List.of("ut2004", "counter-strike")) {
+            Path folder = Files.createDirectories(games.resolve(id));
+            RarWriter.rar5().randomFile("data.bin", 64 * 1024, 9).write(folder, id);
+            Files.writeString(folder.resolve("version.ini"), "20240101\n");
+        }
         try (seed; TestWindow w = new TestWindow(PartContexts.osgi())) {
             runtime.submit(new RuntimeCommand.ApplySettings(new PeerSettings(games, before.uploads(),
                     before.extractor(), List.of(seed.address()), true))).get(10, TimeUnit.SECONDS);

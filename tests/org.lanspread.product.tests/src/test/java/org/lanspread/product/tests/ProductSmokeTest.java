@@ -57,7 +57,14 @@ class ProductSmokeTest {
         Process product = builder.start();
         try {
             String window = awaitWindow(product, log);
-            assertEquals("LanSpread", output(List.of("xdotool", "getwindowname", window)).strip());
+            // The title counts the games the Games part shows: the window is populated from the runtime.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String title = output(List.of("xdotool", "getwindowname", window)).strip();
+            while (!title.equals("LanSpread — 2 games") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                title = output(List.of("xdotool", "getwindowname", window)).strip();
+            }
+            assertEquals("LanSpread — 2 games", title);
 
             Path screenshot = buildDir.resolve("screenshots/product-main-window.png");
             Files.createDirectories(screenshot.getParent());
