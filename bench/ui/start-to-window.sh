@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the built product from its start to a window whose Games part shows 2,000 games (the title says
-# "LanSpread — 2000 games"), three runs with a fresh state each (the first cold, the others with the OS cache warm).
+# "LanSpread — 2000 games"), three runs: the first a first start (no state: a new key pair, every game scanned into a
+# new state database), the others later starts (the state kept, the OS cache warm).
 # Needs a display (scripts/bench provides one). Usage: start-to-window.sh PRODUCT.tar.gz
 set -euo pipefail
 archive=$1
@@ -15,14 +16,14 @@ for i in $(seq -w 0 1999); do
   else mkdir -p "$work/games/game-$i"; echo 1 > "$work/games/game-$i/version.ini"; : > "$work/games/game-$i/game-$i.rar"; fi
 done
 times=()
+rm -rf "$work/data"
 for run in 1 2 3; do
-  rm -rf "$work/data"
   start=$(date +%s%N)
   LANSPREAD_GAMES_DIR="$work/games" LANSPREAD_DATA="$work/data" \
     LANSPREAD_VMARGS="-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false" \
     "$work/lanspread/lanspread" > "$work/product-$run.log" 2>&1 &
   pid=$!
-  until xdotool search --name "^LanSpread — 2000 games\$" > /dev/null 2>&1; do
+  until xdotool search --name "^LanSpread — 2000 games *\$" > /dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then echo "the product exited; log:"; cat "$work/product-$run.log"; exit 1; fi
     if [ $(( ($(date +%s%N) - start) / 1000000 )) -gt 60000 ]; then echo "no populated window within 60 s"; exit 1; fi
     sleep 0.02
@@ -31,4 +32,4 @@ for run in 1 2 3; do
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 done
 sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
-echo "  product start to a window showing 2,000 games: runs ${times[*]} ms (sorted: ${sorted}), median $(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) ms (goal <= 2,500 ms)"
+echo "  product start to a window showing 2,000 games: first start ${times[0]} ms, later starts ${times[1]} and ${times[2]} ms (goal <= 2,500 ms)"

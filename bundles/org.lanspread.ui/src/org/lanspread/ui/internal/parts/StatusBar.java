@@ -49,6 +49,7 @@ public class StatusBar {
 
     @PostConstruct
     public void createControls(Composite parent) {
+        // One control in the trim bar (the renderer binds the one new child of its composite; keep its layout).
         Composite bar = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(3).margins(6, 2).spacing(18, 0).applyTo(bar);
         rates = new Label(bar, SWT.NONE);
