@@ -5,20 +5,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The headless command line: {@code <command> [game] [--wait seconds]}.
+ * The headless command line: {@code <command> [game] [--wait seconds] [--peers n]}.
  *
  * @param command     serve, peers, games, download, install, update, uninstall or help
  * @param gameId      the game, for the game commands
  * @param waitSeconds how long to wait for peers first (0: not at all)
+ * @param peers       how many peers offering the game a game command waits for (within waitSeconds) before it starts
  */
-record Cli(String command, String gameId, int waitSeconds) {
+record Cli(String command, String gameId, int waitSeconds, int peers) {
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
             "uninstall", "discard", "launchers");
 
     static final String USAGE = """
-            usage: lanspread headless <command> [game] [--wait SECONDS]
+            usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
               serve                 serve the game directory until stopped (Ctrl-C / SIGTERM)
               peers                 list the peers found within --wait seconds (default 5)
               games                 list the games here and on peers (after --wait seconds, default 5)
@@ -28,7 +29,8 @@ record Cli(String command, String gameId, int waitSeconds) {
               uninstall GAME        remove GAME's install (the download stays)
               discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
               launchers             list the game launchers installed (plug-ins included), the one Play tries first first
-            Game commands wait up to --wait seconds (default 20) for a peer offering the game.
+            Game commands wait up to --wait seconds (default 20) for --peers peers (default 1) offering the game;
+            when fewer come, they start with those there are.
             Settings are -D properties in LANSPREAD_VMARGS (e.g. -Dlanspread.peers.manual=host:port).
             Exit codes: 0 done, 1 failed, 2 usage, 3 no peer offers the game / all peers left, 4 refused,
             5 cancelled, 6 the runtime failed.""";
@@ -37,6 +39,7 @@ record Cli(String command, String gameId, int waitSeconds) {
     static Cli parse(String[] args) {
         List<String> words = new ArrayList<>();
         int wait = -1;
+        int peers = 1;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--wait")) {
@@ -44,6 +47,11 @@ record Cli(String command, String gameId, int waitSeconds) {
                     throw new IllegalArgumentException("--wait needs a number of seconds");
                 }
                 wait = Integer.parseInt(args[++i]);
+            } else if (arg.equals("--peers")) {
+                if (i + 1 >= args.length || !args[i + 1].matches("[1-9]\\d{0,2}")) {
+                    throw new IllegalArgumentException("--peers needs a number of peers from 1 to 999");
+                }
+                peers = Integer.parseInt(args[++i]);
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 words.add(0, "help");
             } else if (arg.startsWith("-")) {
@@ -72,6 +80,6 @@ record Cli(String command, String gameId, int waitSeconds) {
             wait = command.equals("uninstall") || command.equals("discard") ? 0
                     : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? 0 : 5;
         }
-        return new Cli(command, game, wait);
+        return new Cli(command, game, wait, peers);
     }
 }

@@ -39,7 +39,9 @@ public class HeadlessApplication implements IApplication {
     static final int CANCELLED = 5;
     static final int RUNTIME_FAILED = 6;
 
-    private final PrintStream out = System.out;
+    /** Every line is flushed as it is printed: scripts that read a pipe see progress and outcomes when they happen. */
+    private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+            System.out.charset());
     private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -222,7 +224,7 @@ public class HeadlessApplication implements IApplication {
         boolean needsPeers = cli.waitSeconds() > 0;
         if (needsPeers) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cli.waitSeconds());
-            while (System.nanoTime() < deadline && !offered(runtime, id) && !localOnly(runtime, cli)) {
+            while (System.nanoTime() < deadline && offeredBy(runtime, id) < cli.peers() && !localOnly(runtime, cli)) {
                 Thread.sleep(100);
             }
         }
@@ -284,8 +286,9 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
-    private static boolean offered(PeerRuntime runtime, String id) {
-        return runtime.snapshot().games().stream().anyMatch(g -> g.id().equals(id) && g.peerCount() > 0);
+    private static int offeredBy(PeerRuntime runtime, String id) {
+        return runtime.snapshot().games().stream().filter(g -> g.id().equals(id)).mapToInt(g -> g.peerCount())
+                .findFirst().orElse(0);
     }
 
     /** An install or update that needs no peer (the download is here already). */

@@ -1,0 +1,81 @@
+"""A small network lab for the benchmarks: network namespaces joined by veth pairs, optionally shaped with tc tbf.
+
+Every address lives only inside the namespaces this module creates (10.213.0.0/16); nothing is routed to any other
+network (the namespaces have no default route). close() removes everything; so does a new Lab with the same prefix.
+Needs root.
+"""
+import os
+import subprocess
+
+PREFIX = "lsb"
+
+
+def sh(*cmd, check=True, **kwargs):
+    """Runs a command; raises with its output when it fails (check)."""
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if check and result.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s%s" % (" ".join(cmd), result.returncode, result.stdout, result.stderr))
+    return result
+
+
+def existing_namespaces():
+    out = sh("ip", "netns", "list", check=False).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+class Lab:
+    def __init__(self):
+        if os.geteuid() != 0:
+            raise PermissionError("network namespaces need root")
+        self.namespaces = []
+        self.cleanup_stale()
+
+    @staticmethod
+    def cleanup_stale():
+        """Removes what an interrupted earlier run left (namespaces take their veth ends with them)."""
+        for ns in existing_namespaces():
+            if ns.startswith(PREFIX + "-"):
+                sh("ip", "netns", "del", ns, check=False)
+
+    def namespace(self, name):
+        ns = "%s-%s" % (PREFIX, name)
+        sh("ip", "netns", "add", ns)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        self.namespaces.append(ns)
+        return ns
+
+    def link(self, ns_a, ns_b, subnet, rate=None):
+        """Joins two namespaces with a veth pair on 10.213.SUBNET.0/24 (.1 in ns_a, .2 in ns_b); with rate
+        (e.g. "1gbit"), both directions are shaped with tc tbf. Returns (address in ns_a, address in ns_b)."""
+        a_dev, b_dev = "lsb%da" % subnet, "lsb%db" % subnet
+        sh("ip", "link", "add", a_dev, "netns", ns_a, "type", "veth", "peer", "name", b_dev, "netns", ns_b)
+        addresses = ("10.213.%d.1" % subnet, "10.213.%d.2" % subnet)
+        for ns, dev, addr in ((ns_a, a_dev, addresses[0]), (ns_b, b_dev, addresses[1])):
+            sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev)
+            sh("ip", "-n", ns, "link", "set", dev, "up", "multicast", "on")
+            if rate:
+                # A token bucket: the line rate, a burst of 1 ms at that rate (at least 64 KiB, one GSO packet),
+                # and a queue of at most 20 ms before packets are dropped, like a switch port's buffer.
+                bits = parse_rate(rate)
+                burst = max(65536, bits // 8 // 1000)
+                sh("tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate, "burst", str(burst),
+                   "latency", "20ms")
+        return addresses
+
+    def close(self):
+        for ns in reversed(self.namespaces):
+            sh("ip", "netns", "del", ns, check=False)
+        self.namespaces = []
+
+
+def parse_rate(rate):
+    units = {"kbit": 10 ** 3, "mbit": 10 ** 6, "gbit": 10 ** 9}
+    for unit, factor in units.items():
+        if rate.endswith(unit):
+            return int(float(rate[: -len(unit)]) * factor)
+    raise ValueError("unknown rate %r (use kbit, mbit or gbit)" % rate)
+
+
+def in_ns(ns, *cmd):
+    """The command line that runs cmd inside namespace ns (or as it is when ns is None: the host's loopback)."""
+    return (["ip", "netns", "exec", ns] if ns else []) + list(cmd)

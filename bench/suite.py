@@ -1,0 +1,695 @@
+#!/usr/bin/env python3
+"""LanSpread against the tools users would pick instead, side by side in one run (issue 8). Called by scripts/bench,
+which builds the product and the in-process benchmarks first; see bench/README.md.
+
+usage: suite.py PRODUCT_ARCHIVE [--runs N] [--gib G] [--memory-gib G] [--cases 1,2,3,4,6] [--extra FILE ...]
+
+Cases (numbers as in the issue; case 5, extraction, is the in-process benchmark whose table --extra adds):
+  1  one seed, a G GiB game, over a veth link shaped to 1 Gbit: LanSpread, scp, Syncthing vs the line rate
+  2  the same on unshaped loopback: LanSpread vs a JSSE TLS 1.3 copy, a plain TCP copy, iperf3, scp
+  3  swarm: three seeds on their own 300 Mbit links, one downloader: LanSpread vs the 900 Mbit sum
+  4  discovery: a peer's start to its appearance at another peer, in namespaces (bench/netns/discovery.py)
+  6  memory: the downloader's peak RSS and heap during a 10 GiB download with -Xmx256m
+Every address is inside namespaces this script makes (10.213.0.0/16) or on loopback. Needs root.
+"""
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "netns"))
+from lab import Lab, in_ns, sh  # noqa: E402
+
+WORK = os.path.join(HERE, "target", "suite")
+GAME = "benchgame"
+PORT = 47800
+MIB = 1 << 20
+ROWS = []  # (case, what, figures, ratio text, verdict)
+
+
+def log(message):
+    print("[%s] %s" % (datetime.now().strftime("%H:%M:%S"), message), flush=True)
+
+
+# ------------------------------------------------------------------ data
+
+def make_game(root, gib, parts=4):
+    """A game of `gib` GiB of random bytes in `parts` archive files (plus version.ini), made once and reused."""
+    folder = os.path.join(root, GAME)
+    size = int(gib * (1 << 30))
+    marker = os.path.join(root, ".size")
+    if os.path.exists(marker) and open(marker).read() == str(size):
+        return folder, size
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "version.ini"), "w") as f:
+        f.write("20261126\n")
+    per = size // parts
+    for i in range(parts):
+        n = per if i < parts - 1 else size - per * (parts - 1)
+        # openssl's AES-CTR stream: random-looking bytes at disk speed (urandom is several times slower)
+        sh("sh", "-c", "openssl enc -aes-128-ctr -pass pass:lanspread%d -nosalt -pbkdf2 < /dev/zero 2>/dev/null "
+           "| head -c %d > '%s'" % (i, n, os.path.join(folder, "%s.part%d.rar" % (GAME, i + 1))))
+    with open(marker, "w") as f:
+        f.write(str(size))
+    return folder, size
+
+
+def tree_bytes(path):
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for name in files:
+            if not name.startswith("."):
+                total += os.path.getsize(os.path.join(dirpath, name))
+    return total
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a running process (utime + stime in /proc/PID/stat)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def tree_cpu(pid):
+    return sum(cpu_seconds(p) for p in java_pids(pid))
+
+
+CPU = {}  # what -> list of (sender CPU s, receiver CPU s, bytes) per run, for the CPU-per-MiB figures
+
+
+def record_cpu(what, sender, receiver, got):
+    CPU.setdefault(what, []).append((sender, receiver, got))
+
+
+def drop_written():
+    """Writes back what the previous run left dirty, so it does not land in the next one's time."""
+    sh("sync")
+
+
+# ------------------------------------------------------------------ LanSpread (the product's headless peer)
+
+class Product:
+    def __init__(self, archive):
+        target = os.path.join(WORK, "product")
+        shutil.rmtree(target, ignore_errors=True)
+        os.makedirs(target)
+        with tarfile.open(archive) as tar:
+            tar.extractall(target)
+        self.script = os.path.join(target, "lanspread", "lanspread")
+
+    def env(self, games, data, vmargs):
+        env = dict(os.environ)
+        env["LANSPREAD_GAMES_DIR"] = games
+        env["LANSPREAD_DATA"] = data
+        env["LANSPREAD_VMARGS"] = vmargs
+        return env
+
+
+class Seed:
+    """`lanspread headless serve` in a namespace, serving a games folder."""
+
+    def __init__(self, product, ns, address, games, name):
+        self.address = address
+        self.log = os.path.join(WORK, "%s.log" % name)
+        data = os.path.join(WORK, "state", name)
+        vmargs = ("-Dlanspread.transport.bind=%s:%d -Dlanspread.discovery=false -Dlanspread.peer.name=%s"
+                  % (address, PORT, name))
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen(in_ns(ns, product.script, "headless", "serve"), stdout=out,
+                                            stderr=subprocess.STDOUT, env=product.env(games, data, vmargs))
+        wait_for_line(self.log, r"Z serving [1-9]", 90, self.process)
+
+    def stop(self):
+        stop(self.process)
+
+
+def stop(process):
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_line(path, pattern, timeout, process=None):
+    deadline = time.time() + timeout
+    regex = re.compile(pattern)
+    while time.time() < deadline:
+        with open(path) as f:
+            for line in f:
+                if regex.search(line):
+                    return line
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("exited (%s) before /%s/:\n%s" % (process.returncode, pattern, open(path).read()))
+        time.sleep(0.05)
+    raise RuntimeError("no /%s/ within %d s in %s:\n%s" % (pattern, timeout, path, open(path).read()[-3000:]))
+
+
+def lanspread_download(product, ns, address, seeds, name, xmx=None, sample=None):
+    """Downloads GAME from the seeds with `lanspread headless download`. Returns the seconds from the command's
+    start of the download (all seeds connected) to its completion, as the harness saw the output lines."""
+    root = os.path.join(WORK, "dl", name)
+    shutil.rmtree(root, ignore_errors=True)
+    games, data = os.path.join(root, "games"), os.path.join(root, "data")
+    os.makedirs(games)
+    vmargs = ("-Dlanspread.transport.bind=%s:%d -Dlanspread.discovery=false -Dlanspread.peer.name=%s "
+              "-Dlanspread.peers.manual=%s" % (address, PORT + 1, name, ",".join("%s:%d" % (s.address, PORT) for s in seeds)))
+    if xmx:
+        vmargs += " -Xmx%s -Xlog:gc:file=%s" % (xmx, os.path.join(root, "gc.log"))
+    env = product.env(games, data, vmargs)
+    command = in_ns(ns, product.script, "headless", "download", GAME, "--wait", "60", "--peers", str(len(seeds)))
+    started = finished = None
+    lines = []
+    seed_cpu = [cpu_seconds(s.process.pid) for s in seeds]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    sampler = sample(process) if sample else None
+    for line in process.stdout:
+        lines.append(line)
+        if line.strip() == "download " + GAME:  # printed when the download is submitted (progress lines follow)
+            started = time.time()
+        elif line.startswith("completed:"):
+            finished = time.time()
+    # ip netns exec and the start script exec: the child is the JVM, and its rusage is the downloader's CPU time.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seed_cpu = sum(cpu_seconds(s.process.pid) - before for s, before in zip(seeds, seed_cpu))
+    with open(os.path.join(WORK, "%s-download.log" % name), "w") as f:
+        f.writelines(lines)
+    if sampler:
+        sampler.join()
+    if process.returncode != 0 or started is None or finished is None:
+        raise RuntimeError("the LanSpread download failed (exit %s):\n%s" % (process.returncode, "".join(lines[-30:])))
+    got = tree_bytes(os.path.join(games, GAME))
+    record_cpu(name, seed_cpu, usage.ru_utime + usage.ru_stime, got)
+    return finished - started, got, root
+
+
+# ------------------------------------------------------------------ the alternatives
+
+class Sshd:
+    """OpenSSH's sshd in a namespace, with a key made for this run (root logs in with it)."""
+
+    def __init__(self, ns, address):
+        self.dir = os.path.join(WORK, "ssh")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.key = os.path.join(self.dir, "id")
+        host_key = os.path.join(self.dir, "host")
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key)
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", host_key)
+        shutil.copy(self.key + ".pub", os.path.join(self.dir, "authorized_keys"))
+        config = os.path.join(self.dir, "sshd_config")
+        with open(config, "w") as f:
+            f.write("ListenAddress %s:2222\nHostKey %s\nAuthorizedKeysFile %s\nPermitRootLogin prohibit-password\n"
+                    "PasswordAuthentication no\nStrictModes no\nUsePAM no\nPidFile %s\nSubsystem sftp internal-sftp\n"
+                    % (address, host_key, os.path.join(self.dir, "authorized_keys"), os.path.join(self.dir, "pid")))
+        os.makedirs("/run/sshd", exist_ok=True)
+        self.process = subprocess.Popen(in_ns(ns, "/usr/sbin/sshd", "-D", "-e", "-f", config),
+                                        stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "log"), "w"))
+        time.sleep(0.5)
+        self.address = address
+        self.key_name = "scp-" + ns
+
+    def scp(self, ns, source, target):
+        shutil.rmtree(target, ignore_errors=True)
+        os.makedirs(target)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.time()
+        sh(*in_ns(ns, "scp", "-q", "-r", "-P", "2222", "-i", self.key, "-o", "StrictHostKeyChecking=no",
+                  "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                  "root@%s:%s" % (self.address, source), target))
+        seconds = time.time() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        got = tree_bytes(target)
+        record_cpu(self.key_name, 0.0, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, got)
+        return seconds, got
+
+    def stop(self):
+        stop(self.process)
+
+
+class Syncthing:
+    """Two Syncthing instances (the Debian package), one per namespace, configured through their config files and
+    driven through their REST API: a send-only folder on the seed, a receive-only one on the downloader."""
+
+    def __init__(self, name, ns, address, folder, folder_type, peers):
+        self.ns, self.name = ns, name
+        self.home = os.path.join(WORK, "syncthing", name)
+        shutil.rmtree(self.home, ignore_errors=True)
+        os.makedirs(self.home)
+        self.address = address
+        self.folder = folder
+        self.folder_type = folder_type
+        self.key = "lanspread-bench-" + name
+        env = dict(os.environ, STNODEFAULTFOLDER="1")
+        sh("syncthing", "generate", "--home=" + self.home, env=env)
+        self.id = sh("syncthing", "--home=" + self.home, "--device-id").stdout.strip().splitlines()[-1]
+        self.peers = peers
+        self.process = None
+
+    def configure(self, others):
+        path = os.path.join(self.home, "config.xml")
+        tree = ET.parse(path)
+        root = tree.getroot()
+        options = root.find("options")
+        for key, value in {"listenAddress": "tcp://%s:22000" % self.address, "globalAnnounceEnabled": "false",
+                           "localAnnounceEnabled": "false", "relaysEnabled": "false", "natEnabled": "false",
+                           "urAccepted": "-1", "autoUpgradeIntervalH": "0", "crashReportingEnabled": "false",
+                           "startBrowser": "false", "setLowPriority": "false"}.items():
+            element = options.find(key)
+            if element is None:
+                element = ET.SubElement(options, key)
+            element.text = value
+        for folder in root.findall("folder"):
+            root.remove(folder)
+        folder = ET.SubElement(root, "folder", id="bench", label="bench", path=self.folder, type=self.folder_type,
+                               rescanIntervalS="3600", fsWatcherEnabled="false", ignorePerms="true",
+                               autoNormalize="true")
+        for device_id in [self.id] + [o.id for o in others]:
+            ET.SubElement(folder, "device", id=device_id, introducedBy="")
+        for other in others:
+            device = ET.SubElement(root, "device", id=other.id, name=other.name, compression="never",
+                                   introducer="false", skipIntroductionRemovals="false", introducedBy="")
+            ET.SubElement(device, "address").text = "tcp://%s:22000" % other.address
+            ET.SubElement(device, "autoAcceptFolders").text = "false"
+        root.find("gui").find("apikey").text = self.key
+        tree.write(path)
+
+    def start(self):
+        self.process = subprocess.Popen(
+            in_ns(self.ns, "syncthing", "serve", "--home=" + self.home, "--no-browser", "--no-restart",
+                  "--no-upgrade", "--gui-address=127.0.0.1:8384", "--gui-apikey=" + self.key),
+            stdout=open(os.path.join(self.home, "log"), "w"), stderr=subprocess.STDOUT,
+            env=dict(os.environ, STNODEFAULTFOLDER="1", STNOUPGRADE="1", HOME=self.home))
+
+    def rest(self, path):
+        out = sh(*in_ns(self.ns, "curl", "-s", "-m", "5", "-H", "X-API-Key: " + self.key,
+                        "http://127.0.0.1:8384" + path), check=False).stdout
+        try:
+            return json.loads(out)
+        except ValueError:
+            return None
+
+    def wait_status(self, done, timeout, what):
+        deadline = time.time() + timeout
+        status = None
+        while time.time() < deadline:
+            status = self.rest("/rest/db/status?folder=bench")
+            if status and done(status):
+                return status
+            if self.process.poll() is not None:
+                raise RuntimeError("syncthing %s exited:\n%s" % (self.name, open(os.path.join(self.home, "log")).read()))
+            time.sleep(0.1)
+        raise RuntimeError("syncthing %s: %s not reached within %d s (last status %s)" % (self.name, what, timeout,
+                                                                                        status))
+
+    def stop(self):
+        stop(self.process)
+
+
+def syncthing_copy(seed_ns, seed_address, dl_ns, dl_address, source, size):
+    """Seconds from the downloader's start to its folder holding every byte (the seed has indexed the folder)."""
+    target = os.path.join(WORK, "syncthing-data")
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    seed = Syncthing("seed", seed_ns, seed_address, source, "sendonly", None)
+    dl = Syncthing("downloader", dl_ns, dl_address, target, "receiveonly", None)
+    seed.configure([dl])
+    dl.configure([seed])
+    try:
+        seed.start()
+        seed.wait_status(lambda s: s.get("state") == "idle" and s.get("localBytes", 0) >= size, 600, "indexed")
+        drop_written()
+        seed_cpu = tree_cpu(seed.process.pid)  # syncthing serve runs the daemon as a child of a monitor process
+        start = time.time()
+        dl.start()
+        dl.wait_status(lambda s: s.get("state") == "idle" and s.get("globalBytes", 0) >= size
+                       and s.get("needBytes", 1) == 0 and s.get("inSyncBytes", 0) >= size, 900, "in sync")
+        seconds = time.time() - start
+        got = tree_bytes(target)
+        record_cpu("syncthing", tree_cpu(seed.process.pid) - seed_cpu, tree_cpu(dl.process.pid), got)
+        return seconds, got
+    finally:
+        dl.stop()
+        seed.stop()
+
+
+class CopyHarness:
+    """bench/harness/Copy.java: the JSSE TLS 1.3 and plain TCP reference copies."""
+
+    def __init__(self):
+        self.classes = os.path.join(WORK, "harness")
+        sh(os.path.join(java_home(), "bin", "javac"), "-d", self.classes, os.path.join(HERE, "harness", "Copy.java"))
+        self.java = [os.path.join(java_home(), "bin", "java"), "-cp", self.classes, "Copy"]
+        self.store = os.path.join(WORK, "copy.p12")
+        if os.path.exists(self.store):
+            os.remove(self.store)
+        sh(os.path.join(java_home(), "bin", "keytool"), "-genkeypair", "-alias", "bench", "-keyalg", "EC",
+           "-groupname", "secp256r1", "-dname", "CN=bench", "-validity", "2", "-storetype", "PKCS12",
+           "-keystore", self.store, "-storepass", "benchmark", "-keypass", "benchmark")
+
+    def copy(self, mode, ns, address, source, target):
+        shutil.rmtree(target, ignore_errors=True)
+        os.makedirs(target)
+        server = subprocess.Popen(in_ns(ns, *self.java, "serve", mode, address, "47900", source, self.store), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            line = server.stdout.readline()
+            if not line.startswith("serving"):
+                raise RuntimeError("the copy server did not start: " + line + server.stdout.read())
+            server_cpu = cpu_seconds(server.pid)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out = sh(*in_ns(ns, *self.java, "fetch", mode, address, "47900", target)).stdout
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            copied, ms = re.search(r"copied (\d+) in (\d+) ms", out).groups()
+            record_cpu("copy-" + mode, cpu_seconds(server.pid) - server_cpu,
+                       after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, int(copied))
+            return int(ms) / 1000.0, int(copied)
+        finally:
+            stop(server)
+
+
+def java_home():
+    for candidate in sorted(os.listdir("/usr/lib/jvm"), reverse=True):
+        release = os.path.join("/usr/lib/jvm", candidate, "release")
+        if os.path.exists(release):
+            version = re.search(r'JAVA_VERSION="(\d+)', open(release).read())
+            if version and int(version.group(1)) >= 21:
+                return os.path.join("/usr/lib/jvm", candidate)
+    raise RuntimeError("no JDK >= 21 under /usr/lib/jvm")
+
+
+def iperf3(ns_server, ns_client, address, seconds=5):
+    server = subprocess.Popen(in_ns(ns_server, "iperf3", "-s", "-1", "-B", address), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        out = sh(*in_ns(ns_client, "iperf3", "-c", address, "-t", str(seconds), "-J")).stdout
+        bits = json.loads(out)["end"]["sum_received"]["bits_per_second"]
+        return bits / 8
+    finally:
+        stop(server)
+
+
+# ------------------------------------------------------------------ figures
+
+def runs_of(n, measure):
+    """n runs of measure() -> (seconds, bytes); returns the rates in bytes/s."""
+    rates = []
+    for i in range(n):
+        drop_written()
+        seconds, got = measure()
+        rates.append(got / seconds)
+        log("  run %d: %.1f MiB in %.2f s = %.1f MiB/s" % (i + 1, got / MIB, seconds, got / MIB / seconds))
+    return rates
+
+
+def fmt_rates(rates):
+    med = statistics.median(rates)
+    return "%.1f MiB/s (%.1f-%.1f, %d runs)" % (med / MIB, min(rates) / MIB, max(rates) / MIB, len(rates))
+
+
+def row(case, what, rates, reference=None, reference_name=None, goal=None, cpu=None):
+    med = statistics.median(rates)
+    figures = fmt_rates(rates)
+    if cpu in CPU:
+        runs = CPU[cpu]
+        sender = statistics.median(r[0] * 1000 / (r[2] / MIB) for r in runs)
+        receiver = statistics.median(r[1] * 1000 / (r[2] / MIB) for r in runs)
+        figures += "; CPU per MiB: sender %s, receiver %.1f ms" % ("%.1f ms" % sender if sender else "-", receiver)
+    ratio, verdict = "", ""
+    if reference:
+        value = med / reference
+        ratio = "%.2fx %s" % (value, reference_name)
+        if goal is not None:
+            verdict = "goal >= %.2f: %s" % (goal, "met" if value >= goal else "NOT met")
+    ROWS.append((case, what, figures, ratio, verdict))
+    log("%s | %s | %s | %s" % (what, figures, ratio, verdict))
+
+
+# ------------------------------------------------------------------ the cases
+
+def case1(product, runs, gib):
+    log("case 1: one seed, %.0f GiB, veth shaped to 1 Gbit" % gib)
+    source_root = os.path.join(WORK, "data", "games")
+    folder, size = make_game(source_root, gib)
+    lab = Lab()
+    try:
+        seed_ns, dl_ns = lab.namespace("seed"), lab.namespace("dl")
+        seed_addr, dl_addr = lab.link(seed_ns, dl_ns, 11, rate="1gbit")
+        line = 1e9 / 8
+        tcp = iperf3(seed_ns, dl_ns, seed_addr)
+        ROWS.append(("1", "line rate (tc tbf 1 Gbit)", "%.1f MiB/s" % (line / MIB), "", ""))
+        row("1", "iperf3 TCP (reference: what TCP gets through the shaper)", [tcp], line, "line rate")
+        seed = Seed(product, seed_ns, seed_addr, source_root, "seed1")
+        try:
+            rates = runs_of(runs, lambda: lanspread_download(product, dl_ns, dl_addr, [seed], "case1")[:2])
+            row("1", "LanSpread download (QUIC, SHA-256 per chunk)", rates, line, "line rate", 0.95, cpu="case1")
+        finally:
+            seed.stop()
+        sshd = Sshd(seed_ns, seed_addr)
+        try:
+            rates = runs_of(runs, lambda: sshd.scp(dl_ns, folder, os.path.join(WORK, "scp-data")))
+            row("1", "scp -r (OpenSSH %s)" % openssh_version(), rates, line, "line rate", cpu=sshd.key_name)
+        finally:
+            sshd.stop()
+        rates = runs_of(runs, lambda: syncthing_copy(seed_ns, seed_addr, dl_ns, dl_addr, folder, size))
+        row("1", "Syncthing %s (send-only -> receive-only folder)" % syncthing_version(), rates, line, "line rate",
+            cpu="syncthing")
+    finally:
+        lab.close()
+        shutil.rmtree(os.path.join(WORK, "syncthing-data"), ignore_errors=True)
+        shutil.rmtree(os.path.join(WORK, "scp-data"), ignore_errors=True)
+
+
+def case2(product, runs, gib):
+    log("case 2: one seed, %.0f GiB, unshaped loopback" % gib)
+    source_root = os.path.join(WORK, "data", "games")
+    folder, size = make_game(source_root, gib)
+    harness = CopyHarness()
+    target = os.path.join(WORK, "copy-data")
+    tls = runs_of(runs, lambda: harness.copy("tls", None, "127.0.0.1", folder, target))
+    row("2", "JSSE TLS 1.3 over TCP copy (reference)", tls, cpu="copy-tls")
+    tls_median = statistics.median(tls)
+    tcp = runs_of(runs, lambda: harness.copy("tcp", None, "127.0.0.1", folder, target))
+    row("2", "plain TCP copy (sendfile)", tcp, tls_median, "TLS", cpu="copy-tcp")
+    row("2", "iperf3 TCP, memory to memory", [iperf3(None, None, "127.0.0.1")], tls_median, "TLS")
+    seed = Seed(product, None, "127.0.0.1", source_root, "seed-loopback")
+    try:
+        rates = runs_of(runs, lambda: lanspread_download(product, None, "127.0.0.2", [seed], "case2")[:2])
+        row("2", "LanSpread download (QUIC, SHA-256 per chunk)", rates, tls_median, "TLS", 1.0, cpu="case2")
+    finally:
+        seed.stop()
+    lab = Lab()  # sshd on loopback inside a namespace of our own, so no host sshd is touched
+    try:
+        ns = lab.namespace("lo")
+        sshd = Sshd(ns, "127.0.0.1")
+        try:
+            rates = runs_of(runs, lambda: sshd.scp(ns, folder, os.path.join(WORK, "scp-data")))
+            row("2", "scp -r (OpenSSH %s)" % openssh_version(), rates, tls_median, "TLS", cpu=sshd.key_name)
+        finally:
+            sshd.stop()
+    finally:
+        lab.close()
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(os.path.join(WORK, "scp-data"), ignore_errors=True)
+
+
+def case3(product, runs, gib):
+    log("case 3: swarm, three seeds on 300 Mbit links, %.0f GiB" % gib)
+    source_root = os.path.join(WORK, "data", "games")
+    make_game(source_root, gib)
+    lab = Lab()
+    seeds = []
+    try:
+        dl_ns = lab.namespace("dl")
+        addresses = []
+        for i in range(3):
+            ns = lab.namespace("seed%d" % (i + 1))
+            seed_addr, dl_addr = lab.link(ns, dl_ns, 21 + i, rate="300mbit")
+            addresses.append((ns, seed_addr, dl_addr))
+        for i, (ns, seed_addr, _) in enumerate(addresses):
+            seeds.append(Seed(product, ns, seed_addr, source_root, "swarm-seed%d" % (i + 1)))
+        total = 3 * 300e6 / 8
+        ROWS.append(("3", "sum of the three links (3 x 300 Mbit)", "%.1f MiB/s" % (total / MIB), "", ""))
+        # The downloader listens on its first link's address; it reaches each seed over that seed's own link.
+        rates = runs_of(runs, lambda: lanspread_download(product, dl_ns, addresses[0][2], seeds,
+                                                         "case3")[:2])
+        row("3", "LanSpread swarm download", rates, total, "sum", 0.90, cpu="case3")
+    finally:
+        for seed in seeds:
+            seed.stop()
+        lab.close()
+
+
+def case4(archive, runs):
+    log("case 4: discovery in namespaces, %d runs" % runs)
+    out = sh(sys.executable, os.path.join(HERE, "netns", "discovery.py"), archive, "--runs", str(runs)).stdout
+    print(out, flush=True)
+    for line in out.splitlines():
+        m = re.match(r"(existing peer sees a new one|new peer sees an existing one)\s+median ([\d.]+) s\s+"
+                     r"min ([\d.]+) s\s+max ([\d.]+) s\s+\((\d+) runs\)(.*)", line)
+        if m:
+            ROWS.append(("4", "discovery: " + m.group(1), "%s s (%s-%s, %s runs)" % m.group(2, 3, 4, 5), "",
+                         m.group(6).strip()))
+
+
+def case6(product, gib):
+    log("case 6: memory, %.0f GiB download with -Xmx256m" % gib)
+    source_root = os.path.join(WORK, "data", "games-memory")
+    make_game(source_root, gib, parts=10)
+    peaks = {"rss": 0}
+
+    def sample(process):
+        def loop():
+            while process.poll() is None:
+                for pid in java_pids(process.pid):
+                    try:
+                        with open("/proc/%d/status" % pid) as f:
+                            for line in f:
+                                if line.startswith("VmHWM:"):
+                                    peaks["rss"] = max(peaks["rss"], int(line.split()[1]) * 1024)
+                    except OSError:
+                        pass
+                time.sleep(0.2)
+        thread = threading.Thread(target=loop, daemon=True)
+        thread.start()
+        return thread
+
+    seed = Seed(product, None, "127.0.0.1", source_root, "seed-memory")
+    try:
+        seconds, got, root = lanspread_download(product, None, "127.0.0.2", [seed], "case6", xmx="256m",
+                                                sample=sample)
+    finally:
+        seed.stop()
+    heap = peak_heap(os.path.join(root, "gc.log"))
+    shutil.rmtree(root, ignore_errors=True)
+    ROWS.append(("6", "LanSpread download of %.0f GiB with -Xmx256m" % (got / (1 << 30)),
+                 "completed in %.0f s (%.1f MiB/s)" % (seconds, got / MIB / seconds),
+                 "peak RSS %.0f MiB, peak heap %.0f MiB" % (peaks["rss"] / MIB, heap / MIB), "must complete: met"))
+
+
+def java_pids(root):  # also used for any process tree
+    """The process and its descendants (the start script execs java; ip netns exec may sit between)."""
+    pids, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        pids.append(pid)
+        try:
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                frontier += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def peak_heap(gc_log):
+    """The largest heap occupancy before a collection in a -Xlog:gc log ("... 120M->30M(256M) ...")."""
+    peak = 0
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    with open(gc_log) as f:
+        for line in f:
+            m = re.search(r"(\d+)([KMG])->(\d+)([KMG])\(", line)
+            if m:
+                peak = max(peak, int(m.group(1)) * units[m.group(2)])
+    return peak
+
+
+def openssh_version():
+    return re.search(r"OpenSSH_([\w.]+)", sh("ssh", "-V", check=False).stderr).group(1)
+
+
+def syncthing_version():
+    return sh("syncthing", "--version").stdout.split()[1]
+
+
+# ------------------------------------------------------------------ report
+
+def machine():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = int(open("/proc/meminfo").readline().split()[1]) // (1 << 20)
+    java = sh(os.path.join(java_home(), "bin", "java"), "-version", check=False).stderr.splitlines()[0]
+    return "%d cores (%s), %d GiB RAM, Linux %s, %s" % (os.cpu_count(), cpu, mem, platform.release(), java)
+
+
+def report(started, extras, options):
+    lines = ["# LanSpread benchmark results", "",
+             "Run on %s (UTC), %s, by `scripts/bench` (bench/suite.py %s)."
+             % (started.strftime("%Y-%m-%d %H:%M"), machine(), " ".join(options)),
+             "Each figure is the median of the runs, the range in brackets; ratios compare medians of the same run.",
+             "", "## Transfers, discovery and memory", "",
+             "| case | what | figures | ratio | goal |", "|---|---|---|---|---|"]
+    for r in ROWS:
+        lines.append("| %s | %s | %s | %s | %s |" % r)
+    for path in extras:
+        if os.path.exists(path):
+            lines += ["", open(path).read().strip()]
+    text = "\n".join(lines) + "\n"
+    out = os.path.join(HERE, "results", "latest.md")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        f.write(text)
+    print("\n" + text, flush=True)
+    print("written to %s" % os.path.relpath(out, os.path.dirname(HERE)))
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0].startswith("-"):
+        sys.exit(__doc__)
+    if os.geteuid() != 0:
+        sys.exit("suite.py: needs root (network namespaces, tc, sshd)")
+    archive = os.path.abspath(args[0])
+
+    def option(name, default):
+        return args[args.index(name) + 1] if name in args else default
+
+    runs = int(option("--runs", "3"))
+    gib = float(option("--gib", "2"))
+    memory_gib = float(option("--memory-gib", "10"))
+    cases = option("--cases", "1,2,3,4,6").split(",")
+    extras = [args[i + 1] for i, a in enumerate(args) if a == "--extra"]
+    os.makedirs(WORK, exist_ok=True)
+    started = datetime.now(timezone.utc)
+    product = Product(archive)
+    failures = []
+    for case, run in (("1", lambda: case1(product, runs, gib)), ("2", lambda: case2(product, runs, gib)),
+                      ("3", lambda: case3(product, runs, gib)), ("4", lambda: case4(archive, 10)),
+                      ("6", lambda: case6(product, memory_gib))):
+        if case in cases:
+            try:
+                run()
+            except Exception as e:  # one case's failure is reported; the others still run
+                log("case %s FAILED: %s" % (case, e))
+                ROWS.append((case, "case %s failed" % case, str(e).splitlines()[0][:200], "", "FAILED"))
+                failures.append(case)
+    report(started, extras, args[1:])
+    Lab.cleanup_stale()
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
