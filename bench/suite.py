@@ -448,7 +448,7 @@ def row(case, what, rates, reference=None, reference_name=None, goal=None, cpu=N
 # ------------------------------------------------------------------ the cases
 
 def case1(product, runs, gib):
-    log("case 1: one seed, %.0f GiB, veth shaped to 1 Gbit" % gib)
+    log("case 1: one seed, %g GiB, veth shaped to 1 Gbit" % gib)
     source_root = os.path.join(WORK, "data", "games")
     folder, size = make_game(source_root, gib)
     lab = Lab()
@@ -481,7 +481,7 @@ def case1(product, runs, gib):
 
 
 def case2(product, runs, gib):
-    log("case 2: one seed, %.0f GiB, unshaped loopback" % gib)
+    log("case 2: one seed, %g GiB, unshaped loopback" % gib)
     source_root = os.path.join(WORK, "data", "games")
     folder, size = make_game(source_root, gib)
     harness = CopyHarness()
@@ -514,7 +514,7 @@ def case2(product, runs, gib):
 
 
 def case3(product, runs, gib):
-    log("case 3: swarm, three seeds on 300 Mbit links, %.0f GiB" % gib)
+    log("case 3: swarm, three seeds on 300 Mbit links, %g GiB" % gib)
     source_root = os.path.join(WORK, "data", "games")
     make_game(source_root, gib)
     lab = Lab()
@@ -553,7 +553,7 @@ def case4(archive, runs):
 
 
 def case6(product, gib):
-    log("case 6: memory, %.0f GiB download with -Xmx256m" % gib)
+    log("case 6: memory, %g GiB download with -Xmx256m" % gib)
     source_root = os.path.join(WORK, "data", "games-memory")
     make_game(source_root, gib, parts=10)
     peaks = {"rss": 0}
@@ -582,7 +582,7 @@ def case6(product, gib):
         seed.stop()
     heap = peak_heap(os.path.join(root, "gc.log"))
     shutil.rmtree(root, ignore_errors=True)
-    ROWS.append(("6", "LanSpread download of %.0f GiB with -Xmx256m" % (got / (1 << 30)),
+    ROWS.append(("6", "LanSpread download of %g GiB with -Xmx256m" % round(got / (1 << 30), 2),
                  "completed in %.0f s (%.1f MiB/s)" % (seconds, got / MIB / seconds),
                  "peak RSS %.0f MiB, peak heap %.0f MiB" % (peaks["rss"] / MIB, heap / MIB), "must complete: met"))
 
