@@ -98,6 +98,30 @@ def record_cpu(what, sender, receiver, got):
     CPU.setdefault(what, []).append((sender, receiver, got))
 
 
+def net_counters(ns):
+    """Datagrams and segments this namespace received and sent so far (/proc/net/snmp is per namespace)."""
+    lines = sh(*in_ns(ns, "cat", "/proc/net/snmp")).stdout.splitlines()
+    counters = {}
+    for head, values in zip(lines[::2], lines[1::2]):
+        proto = head.split(":")[0]
+        counters.update({proto + "." + k: int(v) for k, v in zip(head.split()[1:], values.split()[1:])})
+    return counters["Udp.InDatagrams"] + counters["Tcp.InSegs"], counters["Udp.OutDatagrams"] + counters["Tcp.OutSegs"]
+
+
+PACKETS = {}  # what -> list of (packets in, packets out, bytes) at the receiver, per run
+
+
+def counting(ns, key, measure):
+    """measure() with the receiving namespace's packets counted."""
+    def run():
+        before = net_counters(ns)
+        seconds, got = measure()
+        after = net_counters(ns)
+        PACKETS.setdefault(key, []).append((after[0] - before[0], after[1] - before[1], got))
+        return seconds, got
+    return run
+
+
 def drop_written():
     """Writes back what the previous run left dirty, so it does not land in the next one's time."""
     sh("sync")
@@ -427,9 +451,13 @@ def fmt_rates(rates):
     return "%.1f MiB/s (%.1f-%.1f, %d runs)" % (med / MIB, min(rates) / MIB, max(rates) / MIB, len(rates))
 
 
-def row(case, what, rates, reference=None, reference_name=None, goal=None, cpu=None):
+def row(case, what, rates, reference=None, reference_name=None, goal=None, cpu=None, packets=None):
     med = statistics.median(rates)
     figures = fmt_rates(rates)
+    if packets in PACKETS:
+        runs = PACKETS[packets]
+        figures += "; the receiver's packets (UDP datagrams or TCP segments) per MiB: %.0f in, %.0f out" % (
+            statistics.median(r[0] / (r[2] / MIB) for r in runs), statistics.median(r[1] / (r[2] / MIB) for r in runs))
     if cpu in CPU:
         runs = CPU[cpu]
         sender = statistics.median(r[0] * 1000 / (r[2] / MIB) for r in runs)
@@ -461,19 +489,23 @@ def case1(product, runs, gib):
         row("1", "iperf3 TCP (reference: what TCP gets through the shaper)", [tcp], line, "line rate")
         seed = Seed(product, seed_ns, seed_addr, source_root, "seed1")
         try:
-            rates = runs_of(runs, lambda: lanspread_download(product, dl_ns, dl_addr, [seed], "case1")[:2])
-            row("1", "LanSpread download (QUIC, SHA-256 per chunk)", rates, line, "line rate", 0.95, cpu="case1")
+            rates = runs_of(runs, counting(dl_ns, "case1", lambda: lanspread_download(product, dl_ns, dl_addr, [seed],
+                                                                                     "case1")[:2]))
+            row("1", "LanSpread download (QUIC, SHA-256 per chunk)", rates, line, "line rate", 0.95, cpu="case1",
+                packets="case1")
         finally:
             seed.stop()
         sshd = Sshd(seed_ns, seed_addr)
         try:
-            rates = runs_of(runs, lambda: sshd.scp(dl_ns, folder, os.path.join(WORK, "scp-data")))
-            row("1", "scp -r (OpenSSH %s)" % openssh_version(), rates, line, "line rate", cpu=sshd.key_name)
+            rates = runs_of(runs, counting(dl_ns, "scp1", lambda: sshd.scp(dl_ns, folder, os.path.join(WORK, "scp-data"))))
+            row("1", "scp -r (OpenSSH %s)" % openssh_version(), rates, line, "line rate", cpu=sshd.key_name,
+                packets="scp1")
         finally:
             sshd.stop()
-        rates = runs_of(runs, lambda: syncthing_copy(seed_ns, seed_addr, dl_ns, dl_addr, folder, size))
+        rates = runs_of(runs, counting(dl_ns, "syncthing1",
+                                       lambda: syncthing_copy(seed_ns, seed_addr, dl_ns, dl_addr, folder, size)))
         row("1", "Syncthing %s (send-only -> receive-only folder)" % syncthing_version(), rates, line, "line rate",
-            cpu="syncthing")
+            cpu="syncthing", packets="syncthing1")
     finally:
         lab.close()
         shutil.rmtree(os.path.join(WORK, "syncthing-data"), ignore_errors=True)
@@ -531,9 +563,9 @@ def case3(product, runs, gib):
         total = 3 * 300e6 / 8
         ROWS.append(("3", "sum of the three links (3 x 300 Mbit)", "%.1f MiB/s" % (total / MIB), "", ""))
         # The downloader listens on its first link's address; it reaches each seed over that seed's own link.
-        rates = runs_of(runs, lambda: lanspread_download(product, dl_ns, addresses[0][2], seeds,
-                                                         "case3")[:2])
-        row("3", "LanSpread swarm download", rates, total, "sum", 0.90, cpu="case3")
+        rates = runs_of(runs, counting(dl_ns, "case3", lambda: lanspread_download(product, dl_ns, addresses[0][2],
+                                                                                  seeds, "case3")[:2]))
+        row("3", "LanSpread swarm download", rates, total, "sum", 0.90, cpu="case3", packets="case3")
     finally:
         for seed in seeds:
             seed.stop()
