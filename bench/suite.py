@@ -626,8 +626,9 @@ def java_pids(root):  # also used for any process tree
         pid = frontier.pop()
         pids.append(pid)
         try:
-            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                frontier += [int(c) for c in f.read().split()]
+            for task in os.listdir("/proc/%d/task" % pid):  # any thread may have started a child (Go does)
+                with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                    frontier += [int(c) for c in f.read().split()]
         except OSError:
             pass
     return pids

@@ -78,7 +78,13 @@ import io.netty.util.AttributeKey;
  */
 public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
-    static final int MAX_CONTROL_FRAME = 64 * 1024;
+    /**
+     * Control-stream messages: a library or a manifest grows with the games and their chunks (a 200 GiB game's manifest
+     * is ~3.4 MB of JSON, a library of 10,000 games ~1 MB), so the bound is generous but still a bound.
+     */
+    static final int MAX_CONTROL_FRAME = 8 * 1024 * 1024;
+    /** Frames on request streams (a chunk request is a few hundred bytes). */
+    static final int MAX_REQUEST_FRAME = 64 * 1024;
     /** Data frames carry one chunk: the manifest chunk size plus room. */
     static final int MAX_DATA_FRAME = GameManifest.DEFAULT_CHUNK_SIZE + 64 * 1024;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -151,7 +157,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
-                            stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_CONTROL_FRAME, 0, 4, 0, 4),
+                            // The client's first bidirectional stream (id 0) is the control stream.
+                            int limit = stream.streamId() == 0 ? MAX_CONTROL_FRAME : MAX_REQUEST_FRAME;
+                            stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(limit, 0, 4, 0, 4),
                                     new LengthFieldPrepender(4), new ServerStream());
                         }
                     }).build();
@@ -294,7 +302,15 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     GameManifest manifest = chunks.manifest(gameId);
                     ObjectNode reply = JSON.createObjectNode().put("type", "manifest").put("id", id);
                     reply.set("manifest", JSON.valueToTree(manifest));
-                    ctx.writeAndFlush(json(reply));
+                    ByteBuf frame = json(reply);
+                    int size = frame.readableBytes();
+                    if (size > MAX_CONTROL_FRAME) {
+                        frame.release();
+                        refuse(ctx, id, "refused", "the manifest of '" + gameId + "' is " + size
+                                + " bytes of JSON, more than the " + MAX_CONTROL_FRAME + " a message may have", false);
+                        return;
+                    }
+                    ctx.writeAndFlush(frame);
                 } catch (ChunkServer.Refused e) {
                     refuse(ctx, id, "refused", e.getMessage(), false);
                 } catch (RuntimeException e) {

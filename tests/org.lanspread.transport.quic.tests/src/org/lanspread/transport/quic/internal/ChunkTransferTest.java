@@ -138,6 +138,39 @@ class ChunkTransferTest {
         }
     }
 
+    /** A manifest of a large game (the benchmark's 10 GiB game needed 172 KB of JSON) crosses the control stream. */
+    @Test
+    void largeManifestsArriveAndTooLargeOnesAreRefusedWithAReason() throws Exception {
+        ContentSource huge = new ContentSource() {
+            @Override
+            public Optional<GameManifest> manifest(String id) {
+                int chunks = id.equals("big") ? 25_600 : 130_000; // 100 GiB (~1.7 MB of JSON); then over 8 MiB
+                List<String> hashes = new ArrayList<>();
+                for (int i = 0; i < chunks; i++) {
+                    hashes.add(String.format("%064x", i));
+                }
+                long size = (long) chunks * GameManifest.DEFAULT_CHUNK_SIZE;
+                return Optional.of(new GameManifest(id, "1", GameManifest.DEFAULT_CHUNK_SIZE,
+                        List.of(new GameManifest.ManifestFile(id + ".rar", size, hashes))));
+            }
+
+            @Override
+            public Optional<Path> gameFolder(String id) {
+                return Optional.empty();
+            }
+        };
+        try (QuicPeerTransport seed = new QuicPeerTransport(dir.resolve("seed"), loopback(), "seed", huge);
+                QuicPeerTransport leech = new QuicPeerTransport(dir.resolve("leech"), loopback(), "leech",
+                        ContentSource.NONE);
+                PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
+            assertEquals(huge.manifest("big").orElseThrow(), connection.manifest("big"));
+            TransportException tooLarge = assertThrows(TransportException.class, () -> connection.manifest("vast"));
+            assertEquals(Reason.REFUSED, tooLarge.reason());
+            assertTrue(tooLarge.getMessage().contains("more than the"), tooLarge.getMessage());
+            assertEquals(huge.manifest("big").orElseThrow(), connection.manifest("big"), "the connection still works");
+        }
+    }
+
     @Test
     void hostileRequestsAreRefusedAndTheServerKeepsServing() throws Exception {
         Path quake = game();
