@@ -25,7 +25,6 @@ import sys
 import tarfile
 import threading
 import time
-import urllib.parse
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -88,7 +87,7 @@ def cpu_seconds(pid):
 
 
 def tree_cpu(pid):
-    return sum(cpu_seconds(p) for p in java_pids(pid))
+    return sum(cpu_seconds(p) for p in process_tree(pid))
 
 
 CPU = {}  # what -> list of (sender CPU s, receiver CPU s, bytes) per run, for the CPU-per-MiB figures
@@ -251,7 +250,7 @@ class Sshd:
                                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "log"), "w"))
         time.sleep(0.5)
         self.address = address
-        self.key_name = "scp-" + ns
+        self.cpu_key = "scp-" + ns
 
     def scp(self, ns, source, target):
         shutil.rmtree(target, ignore_errors=True)
@@ -264,7 +263,7 @@ class Sshd:
         seconds = time.time() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         got = tree_bytes(target)
-        record_cpu(self.key_name, 0.0, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, got)
+        record_cpu(self.cpu_key, 0.0, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, got)
         return seconds, got
 
     def stop(self):
@@ -498,7 +497,7 @@ def case1(product, runs, gib):
         sshd = Sshd(seed_ns, seed_addr)
         try:
             rates = runs_of(runs, counting(dl_ns, "scp1", lambda: sshd.scp(dl_ns, folder, os.path.join(WORK, "scp-data"))))
-            row("1", "scp -r (OpenSSH %s)" % openssh_version(), rates, line, "line rate", cpu=sshd.key_name,
+            row("1", "scp -r (OpenSSH %s)" % openssh_version(), rates, line, "line rate", cpu=sshd.cpu_key,
                 packets="scp1")
         finally:
             sshd.stop()
@@ -536,7 +535,7 @@ def case2(product, runs, gib):
         sshd = Sshd(ns, "127.0.0.1")
         try:
             rates = runs_of(runs, lambda: sshd.scp(ns, folder, os.path.join(WORK, "scp-data")))
-            row("2", "scp -r (OpenSSH %s)" % openssh_version(), rates, tls_median, "TLS", cpu=sshd.key_name)
+            row("2", "scp -r (OpenSSH %s)" % openssh_version(), rates, tls_median, "TLS", cpu=sshd.cpu_key)
         finally:
             sshd.stop()
     finally:
@@ -593,7 +592,7 @@ def case6(product, gib):
     def sample(process):
         def loop():
             while process.poll() is None:
-                for pid in java_pids(process.pid):
+                for pid in process_tree(process.pid):
                     try:
                         with open("/proc/%d/status" % pid) as f:
                             for line in f:
@@ -619,8 +618,8 @@ def case6(product, gib):
                  "peak RSS %.0f MiB, peak heap %.0f MiB" % (peaks["rss"] / MIB, heap / MIB), "must complete: met"))
 
 
-def java_pids(root):  # also used for any process tree
-    """The process and its descendants (the start script execs java; ip netns exec may sit between)."""
+def process_tree(root):
+    """The process and its descendants (a JVM the start script exec'd, Syncthing's monitor and its daemon)."""
     pids, frontier = [], [root]
     while frontier:
         pid = frontier.pop()

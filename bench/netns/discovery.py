@@ -16,32 +16,11 @@ import tarfile
 import time
 from datetime import datetime
 
-NS = ("lsbench-a", "lsbench-b")
-VETH = ("lsb-va", "lsb-vb")
-ADDR = ("10.213.7.1", "10.213.7.2")
+from lab import Lab, in_ns
+
 GOAL_SECONDS = 1.5
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "target")
-
-
-def sh(*cmd, check=True):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
-
-
-def setup_network():
-    teardown_network()
-    for ns in NS:
-        sh("ip", "netns", "add", ns)
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-    sh("ip", "link", "add", VETH[0], "netns", NS[0], "type", "veth", "peer", "name", VETH[1], "netns", NS[1])
-    for ns, veth, addr in zip(NS, VETH, ADDR):
-        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", veth)
-        sh("ip", "-n", ns, "link", "set", veth, "up", "multicast", "on")
-
-
-def teardown_network():
-    for ns in NS:
-        sh("ip", "netns", "del", ns, check=False)
 
 
 def install(archive):
@@ -54,8 +33,8 @@ def install(archive):
 
 
 class Peer:
-    def __init__(self, script, index, name):
-        self.script, self.index, self.name = script, index, name
+    def __init__(self, script, ns, address, name):
+        self.script, self.ns, self.address, self.name = script, ns, address, name
         self.dir = os.path.join(WORK, name)
         os.makedirs(os.path.join(self.dir, "games"), exist_ok=True)
         self.log = None
@@ -67,11 +46,11 @@ class Peer:
         env["LANSPREAD_GAMES_DIR"] = os.path.join(self.dir, "games")
         env["LANSPREAD_DATA"] = os.path.join(self.dir, "data")
         env["LANSPREAD_VMARGS"] = ("-Dlanspread.transport.bind=%s:47800 -Dlanspread.discovery.addresses=%s "
-                                   "-Dlanspread.peer.name=%s" % (ADDR[self.index], ADDR[self.index], self.name))
+                                   "-Dlanspread.peer.name=%s" % (self.address, self.address, self.name))
         self.launched = time.time()
         with open(self.log, "w") as out:
-            self.process = subprocess.Popen(["ip", "netns", "exec", NS[self.index], self.script, "headless", "serve"],
-                                            stdout=out, stderr=subprocess.STDOUT, env=env)
+            self.process = subprocess.Popen(in_ns(self.ns, self.script, "headless", "serve"), stdout=out,
+                                            stderr=subprocess.STDOUT, env=env)
 
     def wait_line(self, pattern, timeout):
         deadline = time.time() + timeout
@@ -106,9 +85,11 @@ def main():
     archive = sys.argv[1]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 10
     script = install(archive)
-    setup_network()
-    a = Peer(script, 0, "peer-a")
-    b = Peer(script, 1, "peer-b")
+    lab = Lab()
+    ns = (lab.namespace("a"), lab.namespace("b"))
+    addresses = lab.link(ns[0], ns[1], 7)
+    a = Peer(script, ns[0], addresses[0], "peer-a")
+    b = Peer(script, ns[1], addresses[1], "peer-b")
     a_sees_b, b_sees_a, from_launch = [], [], []
     try:
         a.start(0)
@@ -133,7 +114,7 @@ def main():
     finally:
         b.stop()
         a.stop()
-        teardown_network()
+        lab.close()
     report("existing peer sees a new one", a_sees_b)
     report("new peer sees an existing one", b_sees_a)
     report("... counted from the JVM launch", from_launch, goal=False)

@@ -1,5 +1,7 @@
 package org.lanspread.headless.internal;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +42,7 @@ public class HeadlessApplication implements IApplication {
     static final int RUNTIME_FAILED = 6;
 
     /** Every line is flushed as it is printed: scripts that read a pipe see progress and outcomes when they happen. */
-    private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+    private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
             System.out.charset());
     private final CountDownLatch stop = new CountDownLatch(1);
 
