@@ -61,7 +61,10 @@ public class LocalGameLibrary implements GameLibrary {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
+    /** Guards the fields below; held only briefly, never while listeners run (they may read the library). */
     private final Object lock = new Object();
+    /** Serializes a change with the telling of it, so listeners get deltas in revision order; taken before lock. */
+    private final Object changes = new Object();
     private final StateStore store;
     private Path gameDirectory;
     private LibrarySnapshot snapshot;
@@ -150,15 +153,23 @@ public class LocalGameLibrary implements GameLibrary {
                     .filter(Objects::nonNull).toList();
             games.forEach(g -> found.put(g.id(), g));
         }
-        synchronized (lock) {
-            if (!dir.equals(gameDirectory)) {
-                return snapshot; // the directory changed while scanning: that change scans again
+        synchronized (changes) {
+            LibraryDelta delta;
+            LibrarySnapshot result;
+            synchronized (lock) {
+                if (!dir.equals(gameDirectory)) {
+                    return snapshot; // the directory changed while scanning: that change scans again
+                }
+                Map<String, LocalGame> previous = snapshot.games();
+                List<LocalGame> changed = found.values().stream().filter(g -> !g.equals(previous.get(g.id())))
+                        .toList();
+                Set<String> removed = new HashSet<>(previous.keySet());
+                removed.removeAll(found.keySet());
+                delta = apply(found, changed, removed);
+                result = snapshot;
             }
-            Map<String, LocalGame> previous = snapshot.games();
-            List<LocalGame> changed = found.values().stream().filter(g -> !g.equals(previous.get(g.id()))).toList();
-            Set<String> removed = new HashSet<>(previous.keySet());
-            removed.removeAll(found.keySet());
-            return publish(found, changed, removed);
+            tell(delta);
+            return result;
         }
     }
 
@@ -167,29 +178,47 @@ public class LocalGameLibrary implements GameLibrary {
         GameIds.requireValid(gameId);
         Path dir = gameDirectory();
         LocalGame game = GameFolderReader.read(dir.resolve(gameId));
-        synchronized (lock) {
-            if (!dir.equals(gameDirectory)) {
-                return Optional.ofNullable(game);
+        synchronized (changes) {
+            LibraryDelta delta = null;
+            synchronized (lock) {
+                if (!dir.equals(gameDirectory)) {
+                    return Optional.ofNullable(game);
+                }
+                Map<String, LocalGame> games = new HashMap<>(snapshot.games());
+                LocalGame previous = game == null ? games.remove(gameId) : games.put(gameId, game);
+                if (!Objects.equals(previous, game)) {
+                    delta = apply(games, game == null ? List.of() : List.of(game),
+                            game == null ? Set.of(gameId) : Set.of());
+                }
             }
-            Map<String, LocalGame> games = new HashMap<>(snapshot.games());
-            LocalGame previous = game == null ? games.remove(gameId) : games.put(gameId, game);
-            if (!Objects.equals(previous, game)) {
-                publish(games, game == null ? List.of() : List.of(game), game == null ? Set.of(gameId) : Set.of());
-            }
+            tell(delta);
             return Optional.ofNullable(game);
         }
     }
 
-    /** Called with {@link #lock} held: persists, replaces the snapshot and notifies listeners. */
-    private LibrarySnapshot publish(Map<String, LocalGame> games, List<LocalGame> changed, Set<String> removed)
+    /**
+     * Called with {@link #lock} held: persists and replaces the snapshot. Returns the delta to tell listeners once
+     * the lock is released, or null when nothing changed.
+     */
+    private LibraryDelta apply(Map<String, LocalGame> games, List<LocalGame> changed, Set<String> removed)
             throws IOException {
         if (changed.isEmpty() && removed.isEmpty() && snapshot.revision() > 0
                 && snapshot.gameDirectory().equals(gameDirectory)) {
-            return snapshot;
+            return null;
         }
         store.saveGames(changed, removed);
         snapshot = new LibrarySnapshot(snapshot.revision() + 1, gameDirectory, games);
-        LibraryDelta delta = new LibraryDelta(snapshot.revision(), changed, removed);
+        return new LibraryDelta(snapshot.revision(), changed, removed);
+    }
+
+    /**
+     * Called holding {@link #changes} but not {@link #lock}: a listener may read the library, or wait for a thread
+     * that does, without a deadlock (the runtime's snapshot lock is taken in both orders otherwise).
+     */
+    private void tell(LibraryDelta delta) {
+        if (delta == null) {
+            return;
+        }
         for (LibraryListener listener : listeners) {
             try {
                 listener.libraryChanged(delta);
@@ -197,7 +226,6 @@ public class LocalGameLibrary implements GameLibrary {
                 LOG.log(Level.WARNING, "library listener " + listener + " failed", e);
             }
         }
-        return snapshot;
     }
 
     private static LocalGame readQuietly(Path folder) {

@@ -126,6 +126,40 @@ class GameLibraryTest {
         assertThrows(IllegalArgumentException.class, () -> library.refresh("../etc"));
     }
 
+    /**
+     * The runtime's snapshot lock is taken by a listener (told of a delta) and, on another thread, around reads of
+     * the library: listeners must be told outside the library's own lock, or the two threads deadlock. Here the
+     * listener waits for a reader on another thread; with the lock held during the call it would wait forever.
+     */
+    @Test
+    void listenersAreToldOutsideTheLibraryLockSoTheyMayWaitForReaders(@TempDir Path games) throws Exception {
+        downloaded(games, "quake3", "1", 10);
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (AutoCloseable listener = library.addListener(delta -> {
+            try {
+                // Both reads take the library's lock on the reader thread.
+                seen.add(reader.submit(() -> library.gameDirectory() + " r" + library.snapshot().revision())
+                        .get(5, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                seen.add("the reader was blocked: " + e);
+            }
+        })) {
+            installed(games.resolve("quake3"), "1");
+            library.refresh("quake3");
+            write(games.resolve("ut99/version.ini"), "1");
+            write(games.resolve("ut99/ut99.rar"), "x");
+            library.scan();
+        } finally {
+            reader.shutdownNow();
+        }
+        long revision = library.snapshot().revision();
+        assertEquals(List.of(games + " r" + (revision - 1), games + " r" + revision), seen,
+                "each listener call read the library, and saw the revision it was told of");
+    }
+
     @Test
     void monitorPicksUpANewGameFolder(@TempDir Path games) throws Exception {
         GameLibrary library = library();

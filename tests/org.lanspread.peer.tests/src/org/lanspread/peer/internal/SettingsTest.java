@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,16 +58,16 @@ class SettingsTest {
 
                 // A busy runtime refuses another game directory, and then applies nothing.
                 Path other = dir.resolve("elsewhere");
-                ExecutionException refused = assertThrows(ExecutionException.class, () -> leech.core.submit(
-                        new RuntimeCommand.ApplySettings(new PeerSettings(other, new UploadLimits(1, 1, 1), null,
-                                List.of(), true))).get(20, TimeUnit.SECONDS));
+                ExecutionException refused = assertThrows(ExecutionException.class, () -> TestPeer.within(
+                        leech.core.submit(new RuntimeCommand.ApplySettings(new PeerSettings(other,
+                                new UploadLimits(1, 1, 1), null, List.of(), true))), 20, "the refused settings"));
                 assertInstanceOf(OperationRefusedException.class, refused.getCause());
                 assertTrue(refused.getCause().getMessage().contains("operation(s) are active"),
                         refused.getCause().getMessage());
                 assertEquals(UploadLimits.UNLIMITED, leech.core.settings().uploads(), "nothing applied");
                 assertFalse(Files.exists(other), "the refused directory was not created");
 
-                OperationOutcome outcome = download.get(60, TimeUnit.SECONDS);
+                OperationOutcome outcome = TestPeer.within(download, 60, "the capped download");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
                 // A chunk is paced before it is sent, so the last (at most 4 MiB) goes out once the 2 MiB before it

@@ -1,6 +1,10 @@
 package org.lanspread.peer.internal;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -10,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -181,18 +188,56 @@ final class TestPeer implements AutoCloseable {
     }
 
     <R> R run(RuntimeCommand<R> command) throws Exception {
-        return core.submit(command).get(120, TimeUnit.SECONDS);
+        return within(core.submit(command), 120, name + ": " + command);
     }
 
-    /** Waits until {@code condition} holds; fails with {@code what} after {@code seconds}. */
+    /** The future's result; after {@code seconds} a failure naming {@code what} with every thread's stack. */
+    static <R> R within(Future<R> future, long seconds, String what) throws ExecutionException, InterruptedException {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + " did not complete within " + seconds + " s" + threads(), e);
+        }
+    }
+
+    /** Waits until {@code condition} holds; fails with {@code what} (and every thread's stack) after {@code seconds}. */
     static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what + threads());
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Every thread's full stack with the locks it holds and waits for, deadlocks first: for a hang's failure. */
+    static String threads() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        StringBuilder out = new StringBuilder("\n--- threads");
+        long[] deadlocked = bean.findDeadlockedThreads();
+        if (deadlocked != null) {
+            out.append(" (DEADLOCK among ").append(deadlocked.length).append(" threads)");
+        }
+        for (ThreadInfo info : bean.dumpAllThreads(true, true)) {
+            out.append("\n\"").append(info.getThreadName()).append("\" ").append(info.getThreadState());
+            if (info.getLockName() != null) {
+                out.append(" on ").append(info.getLockName());
+                if (info.getLockOwnerName() != null) {
+                    out.append(" held by \"").append(info.getLockOwnerName()).append('"');
+                }
+            }
+            StackTraceElement[] frames = info.getStackTrace();
+            for (int i = 0; i < frames.length; i++) {
+                out.append("\n    at ").append(frames[i]);
+                for (MonitorInfo monitor : info.getLockedMonitors()) {
+                    if (monitor.getLockedStackDepth() == i) {
+                        out.append("\n      - locked ").append(monitor);
+                    }
+                }
+            }
+        }
+        return out.append("\n---").toString();
     }
 
     /** Waits until this peer sees {@code count} peers offering {@code gameId}. */

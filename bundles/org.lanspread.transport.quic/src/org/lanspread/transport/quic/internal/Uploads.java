@@ -65,7 +65,7 @@ final class Uploads implements AutoCloseable {
         try {
             pool.execute(() -> run(peer, job));
         } catch (RejectedExecutionException e) {
-            job.fail(new IllegalStateException("this peer is shutting down"));
+            fail(job, new IllegalStateException("this peer is shutting down"));
         }
     }
 
@@ -82,11 +82,20 @@ final class Uploads implements AutoCloseable {
             job.send();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            job.fail(new IllegalStateException("this peer is shutting down"));
+            fail(job, new IllegalStateException("this peer is shutting down"));
         } catch (Exception e) {
-            job.fail(e);
+            fail(job, e);
         } finally {
             running.decrementAndGet();
+        }
+    }
+
+    /** Tells the requester; when the network threads are already gone (closing), there is nobody left to tell. */
+    private static void fail(Job job, Exception error) {
+        try {
+            job.fail(error);
+        } catch (RejectedExecutionException e) {
+            // the event loop has terminated: the connection is closed and the requester sees that
         }
     }
 
