@@ -141,7 +141,8 @@ class Product:
         env = dict(os.environ)
         env["LANSPREAD_GAMES_DIR"] = games
         env["LANSPREAD_DATA"] = data
-        env["LANSPREAD_VMARGS"] = vmargs
+        # LANSPREAD_BENCH_VMARGS: extra JVM options for every LanSpread process of the run (e.g. to compare settings).
+        env["LANSPREAD_VMARGS"] = (vmargs + " " + os.environ.get("LANSPREAD_BENCH_VMARGS", "")).strip()
         return env
 
 

@@ -148,7 +148,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         try {
             QuicSslContext tls = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
                     .trustManager(new AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
+            // Sends as large as each client's max_udp_payload_size allows (it is sized to the client's path).
             var codec = new QuicServerCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
+                    .maxSendUdpPayloadSize(Datagrams.MAX_PAYLOAD).maxRecvUdpPayloadSize(Datagrams.TOWARDS_SERVER)
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64)
                     .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
@@ -163,7 +165,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                                     new LengthFieldPrepender(4), new ServerStream());
                         }
                     }).build();
-            this.server = EventLoops.udp(new Bootstrap()).group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
+            this.server = EventLoops.udp(new Bootstrap(), Datagrams.TOWARDS_SERVER).group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
                     .channel();
         } catch (Exception e) {
             uploads.close();
@@ -400,10 +402,12 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             QuicSslContext tls = QuicSslContextBuilder.forClient()
                     .keyManager(identity.privateKey(), null, identity.certificate())
                     .trustManager(new PinnedCertificate(expected, mismatch)).applicationProtocols(ALPN).build();
+            int payload = Datagrams.payloadTo(address.getAddress());
             var codec = new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
+                    .maxSendUdpPayloadSize(Math.min(payload, Datagrams.TOWARDS_SERVER)).maxRecvUdpPayloadSize(payload)
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64).build();
-            udp = EventLoops.udp(new Bootstrap()).group(group).channel(EventLoops.datagramChannel()).handler(codec)
+            udp = EventLoops.udp(new Bootstrap(), payload).group(group).channel(EventLoops.datagramChannel()).handler(codec)
                     .bind(new InetSocketAddress(address.getAddress().isLoopbackAddress() ? address.getAddress()
                             : null, 0)).sync().channel();
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -138,6 +138,47 @@ class ChunkTransferTest {
         }
     }
 
+    /**
+     * QUIC packets are sized to the path: on loopback (MTU 65,536) the data of a 9 MiB file crosses in a few hundred
+     * datagrams, where QUIC's default 1,200-byte packets would take more than 7,800. Counted by the kernel
+     * (/proc/net/snmp, every UDP datagram this host received while the file moved).
+     */
+    @Test
+    void chunksCrossLoopbackInDatagramsSizedToThePath() throws Exception {
+        game();
+        int mtu = java.net.NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()).getMTU();
+        assertEquals(Math.min(Datagrams.MAX_PAYLOAD, mtu - 28), Datagrams.payloadTo(InetAddress.getLoopbackAddress()),
+                "loopback's MTU " + mtu + " less the IPv4 and UDP headers");
+        try (QuicPeerTransport seed = new QuicPeerTransport(dir.resolve("seed"), loopback(), "seed", serving("quake3"));
+                QuicPeerTransport leech = new QuicPeerTransport(dir.resolve("leech"), loopback(), "leech",
+                        ContentSource.NONE);
+                PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
+            GameManifest manifest = connection.manifest("quake3");
+            GameManifest.ManifestFile file = manifest.files().stream()
+                    .filter(f -> f.path().equals("quake3.part1.rar")).findFirst().orElseThrow();
+            long before = udpDatagramsReceived();
+            for (int i = 0; i < file.chunks().size(); i++) {
+                long offset = (long) i * manifest.chunkSize();
+                int length = (int) Math.min(manifest.chunkSize(), file.size() - offset);
+                ByteBuffer chunk = ByteBuffer.allocate(length);
+                connection.fetch(new ChunkRequest("quake3", manifest.version(), file.path(), offset, length), chunk);
+                assertEquals(file.chunks().get(i), sha256(chunk.array()), "chunk " + i);
+            }
+            long datagrams = udpDatagramsReceived() - before;
+            long atQuicDefault = file.size() / 1200;
+            assertTrue(datagrams < atQuicDefault / 4, datagrams + " datagrams for " + file.size()
+                    + " bytes; 1,200-byte packets would need " + atQuicDefault);
+        }
+    }
+
+    /** The kernel's count of UDP datagrams received on this host. */
+    private static long udpDatagramsReceived() throws Exception {
+        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream().filter(l -> l.startsWith("Udp: "))
+                .toList();
+        List<String> names = List.of(udp.get(0).split(" "));
+        return Long.parseLong(udp.get(1).split(" ")[names.indexOf("InDatagrams")]);
+    }
+
     /** A manifest of a large game (the benchmark's 10 GiB game needed 172 KB of JSON) crosses the control stream. */
     @Test
     void largeManifestsArriveAndTooLargeOnesAreRefusedWithAReason() throws Exception {
