@@ -612,35 +612,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             if (into.remaining() < request.length()) {
                 throw new IllegalArgumentException("no room for " + request.length() + " bytes");
             }
-            CompletableFuture<ByteBuf> data = new CompletableFuture<>();
-            CompletableFuture<JsonNode> header = new CompletableFuture<>();
+            ChunkReceiver receiver = new ChunkReceiver(JSON, MAX_REQUEST_FRAME, into, request.length());
             QuicStreamChannel stream;
             try {
                 stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_DATA_FRAME, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), new SimpleChannelInboundHandler<ByteBuf>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-                                        if (!header.isDone()) {
-                                            try {
-                                                header.complete(JSON.readTree(frame.toString(StandardCharsets.UTF_8)));
-                                            } catch (IOException e) {
-                                                header.completeExceptionally(e);
-                                            }
-                                        } else {
-                                            data.complete(frame.retain());
-                                        }
-                                    }
-
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        IOException closed = new IOException("the peer closed the stream");
-                                        header.completeExceptionally(closed);
-                                        data.completeExceptionally(closed);
-                                    }
-                                });
+                        ch.pipeline().addLast(new LengthFieldPrepender(4), receiver);
                     }
                 }).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
@@ -650,31 +628,46 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
             }
+            int start = into.position();
+            boolean received = false;
             try {
                 stream.writeAndFlush(json(JSON.createObjectNode().put("type", "chunk").put("gameId", request.gameId())
                         .put("version", request.version()).put("path", request.path()).put("offset", request.offset())
                         .put("length", request.length())));
-                JsonNode head = await(header, "a chunk of '" + request.path() + "'");
+                JsonNode head = awaitChunk(receiver.header(), request);
                 if ("error".equals(head.path("type").asText())) {
                     throw new TransportException(Reason.REFUSED, "peer " + remoteId().shortForm() + " refused "
                             + request.path() + " @" + request.offset() + ": " + head.path("message").asText());
                 }
-                ByteBuf bytes = await(data, "a chunk of '" + request.path() + "'");
-                try {
-                    if (head.path("length").asInt(-1) != request.length() || bytes.readableBytes() != request.length()) {
-                        throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " sent "
-                                + bytes.readableBytes() + " bytes for a request of " + request.length());
-                    }
-                    int limit = into.limit();
-                    into.limit(into.position() + request.length());
-                    bytes.readBytes(into);
-                    into.limit(limit);
-                    count(remoteId(), 0, request.length());
-                } finally {
-                    bytes.release();
+                if (head.path("length").asInt(-1) != request.length()) {
+                    throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " announced "
+                            + head.path("length").asText() + " bytes for a request of " + request.length());
                 }
+                awaitChunk(receiver.done(), request);
+                received = true;
+                count(remoteId(), 0, request.length());
             } finally {
-                stream.close();
+                if (received) {
+                    stream.close();
+                } else {
+                    // The receiver writes into the caller's buffer on the event loop: once the close has run there,
+                    // it never writes again, and the buffer is the caller's to reuse.
+                    stream.close().awaitUninterruptibly(REQUEST_TIMEOUT.toMillis());
+                    into.position(start);
+                }
+            }
+        }
+
+        /** As {@link #await}; a peer that broke the chunk protocol is named for it. */
+        private <T> T awaitChunk(CompletableFuture<T> future, ChunkRequest request) throws TransportException {
+            try {
+                return await(future, "a chunk of '" + request.path() + "'");
+            } catch (TransportException e) {
+                if (e.getCause() instanceof ChunkReceiver.Violation violation) {
+                    throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " "
+                            + violation.getMessage(), violation);
+                }
+                throw e;
             }
         }
 
