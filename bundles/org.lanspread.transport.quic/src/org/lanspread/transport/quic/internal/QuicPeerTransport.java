@@ -457,12 +457,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             PeerHello remote = new PeerHello(claimed, major, answer.path("minor").asInt(), answer.path("name").asText(),
                     answer.path("port").asInt(0));
             Session session = new Session(remote, connection, control, owner);
-            controlHandler.attach(control, session);
             Connection opened = new Connection(connection, owned, control, controlHandler, session, remote);
             if (!opened(session)) {
                 opened.close(); // says goodbye: the other side does not wait for a timeout
                 throw new TransportException(Reason.UNREACHABLE, "this peer's transport closed while connecting");
             }
+            // Only now are the peer's messages (its library first) delivered: listeners hear "connected" first.
+            controlHandler.attach(control, session);
             return opened;
         } catch (TransportException e) {
             throw e;
@@ -497,7 +498,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     /** Client side of the control stream: the hello reply, then replies matched to requests by id. */
-    private static final class ClientControl extends SimpleChannelInboundHandler<ByteBuf> {
+    static final class ClientControl extends SimpleChannelInboundHandler<ByteBuf> {
         final CompletableFuture<JsonNode> hello = new CompletableFuture<>();
         final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
         final AtomicLong ids = new AtomicLong();
@@ -543,9 +544,23 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            IOException closed = new IOException("the peer closed the control stream");
-            hello.completeExceptionally(closed);
-            pending.values().forEach(f -> f.completeExceptionally(closed));
+            failAll(new IOException("the peer closed the control stream"));
+        }
+
+        /**
+         * A frame over the limit or an unreadable stream: the peer is broken. Whoever waits for an answer is told
+         * why at once (not after the request timeout), and the control stream is closed.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failAll(new IOException("the peer broke the control stream: " + cause.getMessage(), cause));
+            ctx.close();
+        }
+
+        private void failAll(IOException error) {
+            hello.completeExceptionally(error);
+            pending.values().forEach(f -> f.completeExceptionally(error));
+            pending.clear();
         }
     }
 
@@ -592,6 +607,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             long id = controlHandler.ids.incrementAndGet();
             CompletableFuture<JsonNode> reply = new CompletableFuture<>();
             controlHandler.pending.put(id, reply);
+            if (!control.isActive()) { // closed after a failure: nobody would answer
+                reply.completeExceptionally(new IOException("the control stream is closed"));
+            }
             control.writeAndFlush(json(JSON.createObjectNode().put("type", "manifest-request").put("id", id)
                     .put("gameId", gameId)));
             JsonNode answer = await(reply, "the manifest of '" + gameId + "'");
