@@ -48,27 +48,21 @@ final class EventLoops {
     }
 
     /**
-     * A UDP channel whose reads hold datagrams of up to {@code payload} bytes; with GRO (opt-in) several coalesced
-     * datagrams per system call.
+     * A UDP channel whose reads hold datagrams of up to {@code payload} bytes. (Receive coalescing, UDP GRO, was
+     * tried and removed: on the 1 Gbit benchmark link it made downloads six times slower.)
      */
     static io.netty.bootstrap.Bootstrap udp(io.netty.bootstrap.Bootstrap bootstrap, int payload) {
         // A burst of QUIC packets overflows the default socket buffers (about 200 KiB) and every drop costs a
         // congestion-window cut: ask for 4 MiB (the kernel caps it at net.core.rmem_max / wmem_max).
         int buffer = Integer.getInteger("lanspread.quic.sockbuf", 4 << 20);
-        boolean gro = EPOLL && Boolean.parseBoolean(System.getProperty("lanspread.quic.gro", "false"));
         // Up to 16 datagrams per read, as Netty's own default for datagram channels (a new allocator starts at 1):
         // the codec sends its acknowledgements and flushes once per read, so one datagram per read means an
         // acknowledgement for every packet.
-        bootstrap.option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(
-                gro ? Datagrams.receiveBuffer(Datagrams.MAX_PAYLOAD) : Datagrams.receiveBuffer(payload))
-                .maxMessagesPerRead(16));
+        bootstrap.option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR,
+                new io.netty.channel.FixedRecvByteBufAllocator(Datagrams.receiveBuffer(payload)).maxMessagesPerRead(16));
         if (buffer > 0) {
             bootstrap.option(io.netty.channel.ChannelOption.SO_RCVBUF, buffer)
                     .option(io.netty.channel.ChannelOption.SO_SNDBUF, buffer);
-        }
-        if (gro) {
-            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.UDP_GRO, true)
-                    .option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, payload);
         }
         return bootstrap;
     }
