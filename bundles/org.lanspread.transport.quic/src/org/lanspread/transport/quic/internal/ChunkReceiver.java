@@ -75,7 +75,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
                     case HEADER_LENGTH, DATA_LENGTH -> readLength(in);
                     case HEADER -> readHeader(in);
                     case DATA -> readData(in);
-                    case DONE -> throw new IllegalStateException();
+                    default -> throw new IllegalStateException(state.name()); // DONE ends the loop
                 }
             }
             // Bytes after a complete chunk are dropped: the caller has what it asked for and closes the stream.

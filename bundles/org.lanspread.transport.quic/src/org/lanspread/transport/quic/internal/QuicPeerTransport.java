@@ -85,8 +85,6 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     static final int MAX_CONTROL_FRAME = 8 * 1024 * 1024;
     /** Frames on request streams (a chunk request is a few hundred bytes). */
     static final int MAX_REQUEST_FRAME = 64 * 1024;
-    /** Data frames carry one chunk: the manifest chunk size plus room. */
-    static final int MAX_DATA_FRAME = GameManifest.DEFAULT_CHUNK_SIZE + 64 * 1024;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
