@@ -9,6 +9,10 @@ import org.lanspread.api.games.GamesSnapshotProvider;
  * The running peer: its services (transport server, discovery, liveness, library monitor) under supervision, the
  * operations on games, and the authoritative snapshot ({@link GamesSnapshotProvider#snapshot()}). Registered as an
  * OSGi service by the runtime bundle; state changes are published on the {@link RuntimeTopics} topics.
+ * <p>
+ * The service may be registered before the runtime has started (recovery, the first scan and the transport take
+ * a moment): meanwhile {@link #status()} is STARTING, the snapshot is empty, {@link #listenAddress()} is null, and
+ * submitted commands wait for the start (and fail as for a runtime that is not running if it fails).
  */
 public interface PeerRuntime extends GamesSnapshotProvider {
 

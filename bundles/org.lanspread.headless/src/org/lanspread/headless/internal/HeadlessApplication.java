@@ -114,12 +114,21 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
+    /** The runtime once its start has returned (running or failed), or null after 30 s. */
     private static PeerRuntime awaitRuntime() throws InterruptedException {
         BundleContext context = FrameworkUtil.getBundle(HeadlessApplication.class).getBundleContext();
         ServiceTracker<PeerRuntime, PeerRuntime> tracker = new ServiceTracker<>(context, PeerRuntime.class, null);
         tracker.open();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            return tracker.waitForService(30_000);
+            PeerRuntime runtime = tracker.waitForService(30_000);
+            while (runtime != null && runtime.status().state() == RuntimeStatus.State.STARTING) {
+                if (System.nanoTime() > deadline) {
+                    return null;
+                }
+                Thread.sleep(10);
+            }
+            return runtime;
         } finally {
             tracker.close();
         }

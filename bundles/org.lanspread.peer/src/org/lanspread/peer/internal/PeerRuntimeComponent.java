@@ -36,6 +36,10 @@ import org.osgi.service.event.EventAdmin;
  * The {@link PeerRuntime} service (also the {@link GamesSnapshotProvider}). Starts a runtime when activated, from
  * the framework properties (see {@link RuntimeSettings}), and stops it when deactivated. Discovery, extractors and
  * the event admin are dynamic: they may come and go (e.g. a bundle restart) while the runtime keeps running.
+ * <p>
+ * Activation reads the settings and returns: the start (catalog, recovery, the scan, the transport) runs on its own
+ * thread, so the framework's start and the window's set-up go on meanwhile. Until it has run, the status is
+ * STARTING, the snapshot is empty, and commands wait for it.
  */
 @Component(service = { PeerRuntime.class, GamesSnapshotProvider.class }, immediate = true)
 public class PeerRuntimeComponent implements PeerRuntime {
@@ -63,6 +67,8 @@ public class PeerRuntimeComponent implements PeerRuntime {
     private final Map<ArchiveExtractor, Integer> extractors = new java.util.concurrent.ConcurrentHashMap<>();
     private RuntimeSettings settings;
     private volatile RuntimeCore core;
+    /** Completes when the current core's start has returned (running, or failed: see its status). */
+    private volatile CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -79,17 +85,47 @@ public class PeerRuntimeComponent implements PeerRuntime {
     void activate(BundleContext bundleContext) {
         this.settings = RuntimeSettings.readWithSaved(bundleContext::getProperty,
                 StateLocations.resolve(bundleContext::getProperty, () -> bundleContext.getDataFile("").toPath()));
+        RuntimeCore first = new RuntimeCore(settings, dependencies, 0);
+        core = first;
+        started = startInBackground(first, true);
+    }
+
+    /** Starts {@code next} on a thread of its own; the future completes when its start has returned. */
+    private CompletableFuture<Void> startInBackground(RuntimeCore next, boolean loadCatalog) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                if (loadCatalog) {
+                    try {
+                        catalog.entries(); // now, never on a consumer's (UI) thread at its first render
+                    } catch (CatalogUnavailableException e) {
+                        LOG.severe("the game catalog is unavailable: " + e.getMessage());
+                    }
+                }
+                next.start();
+            } finally {
+                done.complete(null);
+            }
+        }, "lanspread runtime start");
+        starter.setDaemon(true);
+        starter.start();
+        return done;
+    }
+
+    /** Waits for a start in progress to return, so that a stop never races it. */
+    private static void awaitStart(CompletableFuture<Void> start) {
         try {
-            catalog.entries(); // load the catalog now, never on a consumer's (UI) thread at its first render
-        } catch (CatalogUnavailableException e) {
-            LOG.severe("the game catalog is unavailable: " + e.getMessage());
+            start.get(STOP_BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warning("the peer runtime's start did not return within " + STOP_BOUND.toSeconds() + " s");
         }
-        core = new RuntimeCore(settings, dependencies, 0);
-        core.start();
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        awaitStart(started);
         RuntimeCore running = core;
         running.shutdown();
         if (!running.awaitStopped(STOP_BOUND)) {
@@ -146,7 +182,9 @@ public class PeerRuntimeComponent implements PeerRuntime {
 
     @Override
     public <R> CompletableFuture<R> submit(RuntimeCommand<R> command) {
-        return core.submit(command);
+        RuntimeCore target = core;
+        CompletableFuture<Void> start = started;
+        return start.isDone() ? target.submit(command) : start.thenCompose(ignored -> target.submit(command));
     }
 
     @Override
@@ -171,7 +209,8 @@ public class PeerRuntimeComponent implements PeerRuntime {
 
     @Override
     public void shutdown() {
-        core.shutdown();
+        RuntimeCore target = core;
+        started.whenComplete((ignored, e) -> target.shutdown());
     }
 
     @Override
@@ -182,7 +221,9 @@ public class PeerRuntimeComponent implements PeerRuntime {
     @Override
     public synchronized void restart() {
         RuntimeCore old = core;
+        CompletableFuture<Void> oldStart = started;
         Thread restarter = new Thread(() -> {
+            awaitStart(oldStart);
             old.shutdown();
             try {
                 old.awaitStopped(STOP_BOUND);
@@ -190,10 +231,16 @@ public class PeerRuntimeComponent implements PeerRuntime {
                 return;
             }
             RuntimeCore next = new RuntimeCore(old.settings(), dependencies, old.revision());
+            CompletableFuture<Void> done = new CompletableFuture<>();
             synchronized (this) {
                 core = next;
+                started = done;
             }
-            next.start();
+            try {
+                next.start();
+            } finally {
+                done.complete(null);
+            }
         }, "lanspread runtime restart");
         restarter.setDaemon(true);
         restarter.start();

@@ -25,6 +25,7 @@ import org.lanspread.api.launch.LaunchException;
 import org.lanspread.api.launch.LaunchTarget;
 import org.lanspread.api.launch.Launched;
 import org.lanspread.api.runtime.PeerRuntime;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
@@ -43,7 +44,7 @@ class GameLaunchingTest {
     @BeforeEach
     void setUp() {
         launching = Services.await(GameLaunching.class);
-        games = Services.await(PeerRuntime.class).gameDirectory();
+        games = Runtimes.awaitStarted().gameDirectory();
     }
 
     @AfterEach

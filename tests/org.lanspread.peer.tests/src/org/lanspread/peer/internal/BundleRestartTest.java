@@ -30,6 +30,7 @@ import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.PeerTransportFactory;
 import org.lanspread.api.transport.TransportSettings;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 import org.lanspread.testing.rar.RarWriter;
 import org.osgi.framework.Bundle;
@@ -61,7 +62,7 @@ class BundleRestartTest {
 
     @Test
     void theExtractorBundleStopsAndStartsUnderTheRunningRuntime() throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         Path before = runtime.gameDirectory();
         Path games = Files.createDirectories(dir.resolve("games"));
         TestPeer.seedGame(games, "quake3", "20240315", 2 * MIB, 4);
@@ -81,7 +82,7 @@ class BundleRestartTest {
             OperationOutcome with = runtime.submit(new RuntimeCommand.Install("quake3")).get(60, TimeUnit.SECONDS);
             assertEquals(Result.COMPLETED, with.result(), with.message());
             assertTrue(Files.isRegularFile(games.resolve("quake3/local/game/data.bin")));
-            assertSame(runtime, Services.await(PeerRuntime.class), "the same runtime, never restarted");
+            assertSame(runtime, Runtimes.awaitStarted(), "the same runtime, never restarted");
         } finally {
             if (unrar.getState() != Bundle.ACTIVE) {
                 unrar.start();
@@ -92,7 +93,7 @@ class BundleRestartTest {
 
     @Test
     void theDiscoveryBundleStopsAndStartsAndManualPeersAreFoundAgain() throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         PeerSettings before = runtime.settings();
         // A real peer on loopback that offers a game (its manifest is real; nothing is downloaded here).
         Path seedGames = Files.createDirectories(dir.resolve("seed-games"));
@@ -131,7 +132,7 @@ class BundleRestartTest {
             discovery.start();
             await("the seed's game once discovery is back", 20, () -> runtime.snapshot().games().stream()
                     .anyMatch(g -> g.id().equals("doom") && g.peerCount() == 1));
-            assertSame(runtime, Services.await(PeerRuntime.class), "the same runtime, never restarted");
+            assertSame(runtime, Runtimes.awaitStarted(), "the same runtime, never restarted");
         } finally {
             if (discovery.getState() != Bundle.ACTIVE) {
                 discovery.start();

@@ -21,7 +21,9 @@ import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.runtime.RuntimeStatus;
 import org.lanspread.api.runtime.RuntimeTopics;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
@@ -40,7 +42,7 @@ class RuntimeComponentTest {
 
     @Test
     void theRuntimeIsOneDsComponentRegisteredAsPeerRuntimeAndSnapshotProvider() {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         assertEquals(RuntimeStatus.State.RUNNING, runtime.status().state(), String.valueOf(runtime.status()));
         ServiceReference<PeerRuntime> ref = context.getServiceReference(PeerRuntime.class);
         assertEquals("org.lanspread.peer", ref.getBundle().getSymbolicName());
@@ -59,6 +61,64 @@ class RuntimeComponentTest {
                 "bound: " + bound);
     }
 
+    /**
+     * The framework's start does not wait for the runtime's: activation reads the settings and returns, the service
+     * is there at once (STARTING, commands waiting), and recovery, the scan and the transport run behind it. With
+     * 2,000 game folders to scan, the bundle's start returns while the runtime is still starting.
+     */
+    @Test
+    void theServiceIsThereAtOnceAndTheRuntimeStartsBehindIt() throws Exception {
+        Path games = Runtimes.awaitStarted().gameDirectory();
+        List<Path> fillers = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            Path game = Files.createDirectories(games.resolve(String.format("filler-%04d", i)));
+            Files.writeString(game.resolve("version.ini"), "1\n");
+            Files.writeString(game.resolve("filler.rar"), "archive");
+            fillers.add(game);
+        }
+        // This class's own bundle is the one restarted: register and look up through the fixtures' bundle.
+        BundleContext context = FrameworkUtil.getBundle(Runtimes.class).getBundleContext();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        Hashtable<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, RuntimeTopics.STATUS);
+        ServiceRegistration<EventHandler> handler = context.registerService(EventHandler.class, events::add, topics);
+        Bundle peer = FrameworkUtil.getBundle(PeerRuntimeComponent.class);
+        try {
+            peer.stop();
+            events.clear();
+            long start = System.nanoTime();
+            peer.start();
+            long startedIn = (System.nanoTime() - start) / 1_000_000;
+            ServiceReference<PeerRuntime> ref = context.getServiceReference(PeerRuntime.class);
+            assertNotNull(ref, "the service is registered when the bundle's start returns");
+            PeerRuntime runtime = context.getService(ref);
+            RuntimeStatus atOnce = runtime.status();
+            var listed = runtime.submit(new RuntimeCommand.ListPeers());
+            assertEquals(RuntimeStatus.State.STARTING, atOnce.state(),
+                    "the bundle's start (" + startedIn + " ms) returned while the runtime was starting");
+            assertNotNull(listed.get(20, TimeUnit.SECONDS), "a command sent while starting runs after the start");
+            assertEquals(RuntimeStatus.State.RUNNING, runtime.status().state(), String.valueOf(runtime.status()));
+            assertTrue(runtime.snapshot().games().size() >= 2000, "the first snapshot has every folder");
+            TestPeer.await("STARTING then RUNNING on the status topic", 10, () -> events.stream()
+                    .map(e -> ((RuntimeStatus) e.getProperty(RuntimeTopics.STATUS_PROPERTY)).state())
+                    .filter(s -> s != RuntimeStatus.State.STOPPED) // the old runtime's, possibly delivered late
+                    .toList().equals(List.of(RuntimeStatus.State.STARTING, RuntimeStatus.State.RUNNING)));
+            context.ungetService(ref);
+        } finally {
+            handler.unregister();
+            for (Path game : fillers) {
+                Files.deleteIfExists(game.resolve("version.ini"));
+                Files.deleteIfExists(game.resolve("filler.rar"));
+                Files.deleteIfExists(game);
+            }
+            if (peer.getState() != Bundle.ACTIVE) {
+                peer.start();
+            }
+            PeerRuntime runtime = Runtimes.awaitStarted();
+            runtime.submit(new RuntimeCommand.SetGameDir(games)).get(20, TimeUnit.SECONDS); // forget the fillers
+        }
+    }
+
     @Test
     void aGameDirectoryChangePublishesTheSnapshotThroughEventAdmin(@TempDir Path games) throws Exception {
         Files.createDirectories(games.resolve("quake3"));
@@ -69,7 +129,7 @@ class RuntimeComponentTest {
         topics.put(EventConstants.EVENT_TOPIC, RuntimeTopics.PREFIX + "*");
         ServiceRegistration<EventHandler> handler = context.registerService(EventHandler.class, events::add, topics);
         try {
-            PeerRuntime runtime = Services.await(PeerRuntime.class);
+            PeerRuntime runtime = Runtimes.awaitStarted();
             assertEquals(games, runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, TimeUnit.SECONDS));
             TestPeer.await("a snapshot event with quake3", 10, () -> events.stream()
                     .filter(e -> e.getTopic().equals(RuntimeTopics.SNAPSHOT))

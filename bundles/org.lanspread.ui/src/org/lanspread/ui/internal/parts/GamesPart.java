@@ -394,16 +394,23 @@ public class GamesPart {
         }
     }
 
+    /** A restart asked for here is under way: its STARTING reads as reconnecting, not as the first start. */
+    private boolean restarting;
+
     private void showStatus(RuntimeStatus status) {
         boolean visible = status.state() != RuntimeStatus.State.RUNNING;
         bannerText.setText(switch (status.state()) {
             case FAILED -> "The peer runtime stopped: " + status.component() + " failed: " + status.error();
-            case STARTING -> "Reconnecting: the peer runtime is starting …";
+            case STARTING -> restarting ? "Reconnecting: the peer runtime is starting …"
+                    : "Starting: reading the game directory …";
             case STOPPED -> "The peer runtime is stopped.";
             case RUNNING -> "";
         });
         restart.setEnabled(status.state() == RuntimeStatus.State.FAILED
                 || status.state() == RuntimeStatus.State.STOPPED);
+        if (status.state() == RuntimeStatus.State.RUNNING) {
+            restarting = false;
+        }
         banner.setVisible(visible);
         ((org.eclipse.swt.layout.GridData) banner.getLayoutData()).exclude = !visible;
         banner.getParent().layout(true, true);
@@ -412,6 +419,7 @@ public class GamesPart {
     private void restartRuntime() {
         if (runtime != null) {
             restart.setEnabled(false);
+            restarting = true;
             bannerText.setText("Reconnecting: restarting the peer runtime …");
             runtime.restart();
         }

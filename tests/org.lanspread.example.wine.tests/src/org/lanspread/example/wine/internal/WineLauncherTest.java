@@ -20,6 +20,7 @@ import org.lanspread.api.launch.GameLaunching;
 import org.lanspread.api.launch.LaunchTarget;
 import org.lanspread.api.launch.Launched;
 import org.lanspread.api.runtime.PeerRuntime;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 
 /**
@@ -45,7 +46,7 @@ class WineLauncherTest {
     }
 
     private Path install(String id, String launch) throws IOException {
-        game = Services.await(PeerRuntime.class).gameDirectory().resolve(id);
+        game = Runtimes.awaitStarted().gameDirectory().resolve(id);
         Path local = Files.createDirectories(game.resolve("local"));
         Files.writeString(game.resolve("version.ini"), "version=1\nlaunch=" + launch + "\n");
         return local;

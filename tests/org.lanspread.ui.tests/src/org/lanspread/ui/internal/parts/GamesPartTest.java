@@ -64,7 +64,7 @@ class GamesPartTest {
         Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
         Files.createDirectories(games.resolve("warcraft3/local"));
         BundleContext bundleContext = FrameworkUtil.getBundle(GamesPart.class).getBundleContext();
-        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        PeerRuntime runtime = org.lanspread.testing.osgi.Runtimes.awaitStarted();
         runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
         GamesPart part = make(EclipseContextFactory.getServiceContext(bundleContext));
 
@@ -140,7 +140,7 @@ class GamesPartTest {
         Path quake = Files.createDirectories(games.resolve("quake3"));
         org.lanspread.testing.rar.RarWriter.rar5().randomFile("baseq3/pak0.pk3", 3 << 20, 1).write(quake, "quake3");
         Files.writeString(quake.resolve("version.ini"), "20240315\n");
-        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        PeerRuntime runtime = org.lanspread.testing.osgi.Runtimes.awaitStarted();
         runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
         GamesPart part = make(EclipseContextFactory.getServiceContext(
                 FrameworkUtil.getBundle(GamesPart.class).getBundleContext()));
@@ -167,7 +167,7 @@ class GamesPartTest {
 
     @Test
     void aFailedRuntimeShowsTheBannerAndRestartBringsItBack() throws Exception {
-        PeerRuntime runtime = org.lanspread.testing.osgi.Services.await(PeerRuntime.class);
+        PeerRuntime runtime = org.lanspread.testing.osgi.Runtimes.awaitStarted();
         GamesPart part = make(EclipseContextFactory.getServiceContext(
                 FrameworkUtil.getBundle(GamesPart.class).getBundleContext()));
         assertTrue(!part.banner().isVisible(), "a running runtime: no banner");

@@ -27,6 +27,7 @@ import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.PeerTransportFactory;
 import org.lanspread.api.transport.TransportSettings;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 
 /** The Peers part with the real runtime: a real QUIC peer connects on loopback, shows up, leaves. */
@@ -61,7 +62,7 @@ class PeersPartTest {
 
     @Test
     void aPeerThatConnectsIsListedWithItsGamesAndGoesWhenItLeaves(@TempDir Path state) throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         InetSocketAddress runtimeAt = runtime.listenAddress();
         assertNotNull(runtimeAt, "the runtime listens");
         PeersPart part = ContextInjectionFactory.make(PeersPart.class,

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.runtime.PeerSettings;
 import org.lanspread.api.runtime.RuntimeCommand;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 
 /**
@@ -29,7 +30,7 @@ class UiBenchmark {
 
     @Test
     void populatedWindowAndUiStalls() throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         PeerSettings before = runtime.settings();
         Path games = Files.createDirectories(dir.resolve("games"));
         for (int i = 0; i < 2000; i++) { // half downloaded, half installed only

@@ -41,6 +41,7 @@ import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.PeerTransportFactory;
 import org.lanspread.api.transport.TransportSettings;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 import org.lanspread.testing.rar.RarWriter;
 import org.osgi.service.event.Event;
@@ -201,7 +202,7 @@ class WindowTest {
      */
     @Test
     void aRealDownloadShowsProgressAndCanBeCancelled(@TempDir Path dir) throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         PeerSettings before = runtime.settings();
         SlowSeed seed = new SlowSeed(dir, 40 * MIB, 2 * MIB);
         Path games = Files.createDirectories(dir.resolve("games"));

@@ -15,6 +15,7 @@ import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.runtime.PeerSettings;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 import org.lanspread.ui.internal.parts.PartContexts;
 import org.lanspread.ui.internal.parts.SlowSeed;
@@ -42,7 +43,7 @@ class PreferencesDialogTest {
 
     @Test
     void theFirstStartAsksForTheGameDirectoryAndShowsWhatIsWrongInline(@TempDir Path dir) throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         PeerSettings before = runtime.settings();
         Path empty = Files.createDirectories(dir.resolve("empty"));
         runtime.submit(new RuntimeCommand.SetGameDir(empty)).get(10, TimeUnit.SECONDS);
@@ -78,7 +79,7 @@ class PreferencesDialogTest {
 
     @Test
     void aGameDirectoryChangeIsRefusedWhileAnOperationRunsAndCapsApplyAtOnce(@TempDir Path dir) throws Exception {
-        PeerRuntime runtime = Services.await(PeerRuntime.class);
+        PeerRuntime runtime = Runtimes.awaitStarted();
         PeerSettings before = runtime.settings();
         Path games = Files.createDirectories(dir.resolve("games"));
         try (SlowSeed seed = new SlowSeed(dir, 40 * MIB, 2 * MIB);
