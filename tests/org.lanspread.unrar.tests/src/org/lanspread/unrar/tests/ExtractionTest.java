@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,11 @@ class ExtractionTest {
     @TempDir
     Path dir;
 
+    @AfterEach
+    void defaultSidecarTool() {
+        Extractors.resetTool();
+    }
+
     /** Writes a small game: a directory, a text file and 300 kB of random data. Returns expected tree. */
     private Map<String, String> game(RarWriter writer) throws Exception {
         byte[] data = new RarWriter.RandomStream(42, 300_000).readAllBytes();
@@ -54,7 +60,8 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5",
+            "sidecar/unrar-free:RAR4", "sidecar/unrar-free:RAR5" })
     void extractsStoredArchivesByteForByte(String variant) throws Exception {
         String[] parts = variant.split(":");
         RarWriter writer = RarWriter.of(Format.valueOf(parts[1]));
@@ -80,7 +87,8 @@ class ExtractionTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "junrar:RAR4:PARTS", "junrar:RAR4:OLD", "junrar:RAR5:PARTS", "sidecar:RAR4:PARTS",
-            "sidecar:RAR4:OLD", "sidecar:RAR5:PARTS" })
+            "sidecar:RAR4:OLD", "sidecar:RAR5:PARTS", "sidecar/unrar-free:RAR4:PARTS", "sidecar/unrar-free:RAR4:OLD",
+            "sidecar/unrar-free:RAR5:PARTS" })
     void extractsMultiVolumeSets(String variant) throws Exception {
         String[] parts = variant.split(":");
         RarWriter writer = RarWriter.of(Format.valueOf(parts[1])).volumeSize(64 * 1024)
@@ -103,7 +111,7 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar", "sidecar" })
+    @ValueSource(strings = { "junrar", "sidecar", "sidecar/unrar-free" })
     void aSplitFileWhoseDataIsDamagedInALaterVolumeIsCaught(String extractor) throws Exception {
         RarWriter writer = RarWriter.rar4().volumeSize(64 * 1024);
         game(writer);
@@ -124,15 +132,18 @@ class ExtractionTest {
         Path archive = Extractors.testDocument("test-documents/test-documents.rar", Files.createDirectories(dir.resolve("in")));
         byId("junrar").extract(archive, dir.resolve("by-junrar"), ExtractionListener.NONE, Cancellation.NEVER);
         byId("sidecar").extract(archive, dir.resolve("by-sidecar"), ExtractionListener.NONE, Cancellation.NEVER);
+        byId("sidecar/unrar-free").extract(archive, dir.resolve("by-unrar-free"), ExtractionListener.NONE,
+                Cancellation.NEVER);
         Map<String, String> junrar = tree(dir.resolve("by-junrar"));
         assertEquals(junrar, tree(dir.resolve("by-sidecar")), "two independent decoders give the same bytes");
+        assertEquals(junrar, tree(dir.resolve("by-unrar-free")), "and a third");
         assertTrue(junrar.containsKey("test-documents/testTXT.txt"), junrar.toString());
         String text = Files.readString(dir.resolve("by-junrar/test-documents/testTXT.txt"));
         assertTrue(text.startsWith("Test d"), text);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar", "sidecar" })
+    @ValueSource(strings = { "junrar", "sidecar", "sidecar/unrar-free" })
     void encryptedArchivesAreRefused(String extractor) throws Exception {
         Path archive = Extractors.testDocument("test-documents/test-documents-enc.rar", Files.createDirectories(dir.resolve("in")));
         Path flagged = RarWriter.rar4().encryptedFile("secret.bin", new byte[100]).write(dir.resolve("in"), "flagged").get(0);
@@ -147,7 +158,8 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5",
+            "sidecar/unrar-free:RAR4", "sidecar/unrar-free:RAR5" })
     void hostileEntriesAreRefusedBeforeAnythingIsWritten(String variant) throws Exception {
         String[] parts = variant.split(":");
         Format format = Format.valueOf(parts[1]);
@@ -185,7 +197,8 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5",
+            "sidecar/unrar-free:RAR4", "sidecar/unrar-free:RAR5" })
     void damagedArchivesNameTheFileAndLeaveNothing(String variant) throws Exception {
         String[] parts = variant.split(":");
         Path archives = Files.createDirectories(dir.resolve("archives"));
@@ -211,7 +224,8 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5" })
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5", "sidecar:RAR4", "sidecar:RAR5",
+            "sidecar/unrar-free:RAR4", "sidecar/unrar-free:RAR5" })
     void aMissingVolumeIsNamed(String variant) throws Exception {
         String[] parts = variant.split(":");
         RarWriter writer = RarWriter.of(Format.valueOf(parts[1])).volumeSize(64 * 1024);
@@ -227,7 +241,8 @@ class ExtractionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "junrar", "sidecar", "junrar:volumes", "sidecar:volumes" })
+    @ValueSource(strings = { "junrar", "sidecar", "junrar:volumes", "sidecar:volumes", "sidecar/unrar-free",
+            "sidecar/unrar-free:volumes" })
     void cancellationMidExtractionLeavesTheTargetUnchanged(String variant) throws Exception {
         String extractor = variant.split(":")[0];
         long size = 96L * 1024 * 1024;
@@ -293,6 +308,44 @@ class ExtractionTest {
         assertEquals("sidecar", sidecar.id());
         try (InputStream ignored = InputStream.nullInputStream()) {
             assertEquals("junrar", byId("junrar").id());
+        }
+    }
+
+    /**
+     * On Debian, {@code unrar} is often unrar-free under RARLAB's name: a copy named so is still recognized (by
+     * what it prints) and run as unrar-free; RARLAB's command line would fail with it.
+     */
+    @Test
+    void theSidecarTellsUnrarFreeUnderTheNameUnrarFromRarlabUnrar() throws Exception {
+        Path free = Files.createDirectories(dir.resolve("bin")).resolve("unrar");
+        Path real = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                .map(d -> Path.of(d, "unrar-free")).filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assertions.assertNotNull(real, "unrar-free is not on the PATH (scripts/test installs it)");
+        Files.copy(real, free, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        RarWriter writer = RarWriter.rar5();
+        Map<String, String> expected = game(writer);
+        Path archive = writer.write(dir.resolve("archives"), "game").get(0);
+        System.setProperty(Extractors.TOOL_PROPERTY, free.toString());
+        byId("sidecar").extract(archive, dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER);
+        assertEquals(expected, tree(dir.resolve("local")));
+    }
+
+    @Test
+    void aSidecarToolThatIsNoExtractorIsAClearError() throws Exception {
+        Path archive = RarWriter.rar4().file("a.txt", "a").write(dir.resolve("archives"), "a").get(0);
+        Path script = Files.writeString(Files.createDirectories(dir.resolve("bin")).resolve("extract"),
+                "#!/bin/sh\necho 'some other program'\n");
+        script.toFile().setExecutable(true);
+        for (Path tool : List.of(script, dir.resolve("bin/missing"))) {
+            System.setProperty(Extractors.TOOL_PROPERTY, tool.toString());
+            ArchiveExtractor sidecar = byId("sidecar");
+            assertFalse(sidecar.available(), tool + " is no extractor");
+            ArchiveException e = assertThrows(ArchiveException.class, () -> sidecar.extract(archive,
+                    dir.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+            assertEquals(Reason.UNSUPPORTED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains(tool.toString()) && e.getMessage().contains("lanspread.sidecar.tool"),
+                    e.getMessage());
+            assertFalse(Files.exists(dir.resolve("local")));
         }
     }
 }

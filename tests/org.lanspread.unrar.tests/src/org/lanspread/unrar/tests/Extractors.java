@@ -26,8 +26,28 @@ final class Extractors {
         return FrameworkUtil.getBundle(Extractors.class).getBundleContext();
     }
 
+    /** The sidecar's tool property (see SidecarExtractor.TOOL_PROPERTY). */
+    static final String TOOL_PROPERTY = "lanspread.sidecar.tool";
+
+    /**
+     * The extractor registered with {@code id}; "sidecar/TOOL" is the sidecar made to run TOOL (an executable on
+     * the PATH, e.g. unrar-free) through its tool property, which {@link #resetTool()} clears again.
+     */
     static ArchiveExtractor byId(String id) {
+        int slash = id.indexOf('/');
+        if (slash > 0) {
+            String tool = id.substring(slash + 1);
+            Path path = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                    .map(dir -> Path.of(dir, tool)).filter(Files::isExecutable).findFirst().orElse(null);
+            org.junit.jupiter.api.Assertions.assertNotNull(path, tool + " is not on the PATH (scripts/test installs it)");
+            System.setProperty(TOOL_PROPERTY, path.toString());
+            id = id.substring(0, slash);
+        }
         return Services.await(ArchiveExtractor.class, "(extractor.id=" + id + ")");
+    }
+
+    static void resetTool() {
+        System.clearProperty(TOOL_PROPERTY);
     }
 
     /** The extractor a consumer gets without a preference: the highest service ranking. */
