@@ -334,19 +334,22 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             PeerId peer = ((QuicChannel) stream.parent()).attr(PEER).get();
             // The disk read and the caps' pacing happen on the upload pool, never on this network thread.
             uploads.submit(peer, new Uploads.Job() {
-                private ByteBuffer bytes;
+                /** Read and not yet handed to Netty: released here if the job fails before it is sent. */
+                private ByteBuf bytes;
 
                 @Override
                 public int read() throws Exception {
-                    bytes = chunks.read(request);
-                    return bytes.remaining();
+                    bytes = chunks.read(request, ctx.alloc());
+                    return bytes.readableBytes();
                 }
 
                 @Override
                 public void send() {
-                    ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", bytes.remaining())));
-                    int length = bytes.remaining();
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+                    ByteBuf data = bytes;
+                    bytes = null; // Netty owns it from here, also when the write fails
+                    int length = data.readableBytes();
+                    ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", length)));
+                    ctx.writeAndFlush(data).addListener(f -> {
                         if (f.isSuccess()) {
                             count(peer, 1, length);
                         }
@@ -356,6 +359,10 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
                 @Override
                 public void fail(Exception error) {
+                    if (bytes != null) {
+                        bytes.release();
+                        bytes = null;
+                    }
                     String why = error instanceof ChunkServer.Refused ? error.getMessage()
                             : "cannot read '" + request.path() + "': " + error.getMessage();
                     refuse(ctx, null, "refused", why, false);
