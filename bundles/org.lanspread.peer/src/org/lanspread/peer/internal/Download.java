@@ -192,7 +192,8 @@ final class Download {
                     if (state.usable() && state.workers.get() == 0) {
                         for (int i = 0; i < PER_PEER_IN_FLIGHT; i++) {
                             state.workers.incrementAndGet();
-                            workers.fork("fetch " + peer.shortForm() + " #" + i, false,
+                            // Interrupted when the download ends: a Cancel does not wait for chunks on the way.
+                            workers.fork("fetch " + peer.shortForm() + " #" + i, true,
                                     t -> fetchLoop(state, scheduler, staging, manifest, t),
                                     failure -> state.workers.decrementAndGet());
                         }
@@ -354,6 +355,9 @@ final class Download {
                 staging.write(chunk, buffer);
             } catch (IOException e) {
                 scheduler.unclaim(chunk);
+                if (token.isCancelled()) {
+                    return; // the interrupt that ends the download closed the file under this write: not a failure
+                }
                 writeFailure.compareAndSet(null, new IOException("cannot write " + manifest.files().get(chunk.file())
                         .path() + " of " + gameId + " in " + gameFolder + ": " + Supervisor.describe(e), e));
                 group.token().cancel("write failed");

@@ -185,6 +185,33 @@ class SwarmDownloadTest {
         }
     }
 
+    /**
+     * Cancel does not wait for the chunks on the way: with a seed capped to 256 KiB/s, each 4 MiB chunk takes ~16 s
+     * to come, and the fetch workers wait in the transport. A Cancel interrupts those waits; the download ends
+     * CANCELLED within seconds (it took until a chunk arrived before), and it resumes later.
+     */
+    @Test
+    void aCancelEndsTheDownloadWithoutWaitingForTheChunksOnTheWay() throws Exception {
+        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(0, 256 * 1024, 0)).create()) {
+            TestPeer.seedGame(seed.games, "crawl", "1", 12 * MIB, 9);
+            seed.core.start();
+            try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(seed).start()) {
+                leech.awaitOffered("crawl", 1);
+                var download = leech.core.submit(new RuntimeCommand.Download("crawl"));
+                TestPeer.await("the download to fetch chunks", 20, () -> leech.core.snapshot().operations().stream()
+                        .anyMatch(o -> o.gameId().equals("crawl") && "fetching".equals(o.phase())));
+                Thread.sleep(500); // the fetch workers are now waiting for their chunks
+                long start = System.nanoTime();
+                assertEquals(Boolean.TRUE, leech.run(new RuntimeCommand.Cancel("crawl")));
+                OperationOutcome outcome = TestPeer.within(download, 30, "the cancelled download to end");
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(Result.CANCELLED, outcome.result(), outcome.message());
+                assertTrue(tookMillis < 5_000, "the download ended " + tookMillis + " ms after Cancel");
+                assertEquals(GameState.INCOMPLETE, view(leech, "crawl").state(), "kept, to resume");
+            }
+        }
+    }
+
     private static List<String> offeredBy(TestPeer observer, TestPeer peer, String gameId) throws Exception {
         return observer.run(new RuntimeCommand.ListPeers()).stream()
                 .filter(p -> p.id().equals(peer.core.transport().localId())).flatMap(p -> p.games().stream())
