@@ -92,6 +92,25 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     static final Duration GOODBYE_BOUND = Duration.ofMillis(1500);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Sizes each accepted connection's send batches (UDP GSO) to the packets it gets: once the handshake is done,
+     * the client's max_udp_payload_size (its path) decides how many packets fit one 64 KiB send.
+     */
+    private static final io.netty.channel.ChannelHandler SEGMENTS_TO_PATH = new SegmentsToPath();
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class SegmentsToPath extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            QuicChannel connection = (QuicChannel) ctx.channel();
+            var peer = connection.peerTransportParameters();
+            long packets = peer == null ? Datagrams.MAX_PAYLOAD : Math.min(peer.maxUdpPayloadSize(), Datagrams.MAX_PAYLOAD);
+            connection.config().setOption(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                    EventLoops.segmentedAllocator(packets));
+            ctx.fireChannelActive();
+        }
+    }
+
     private final ChunkServer chunks;
     private final ContentSource content;
     private final Session.Liveness liveness;
@@ -152,8 +171,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64)
                     .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-                    .option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
-                            EventLoops.segmentedAllocator())
+                    .handler(SEGMENTS_TO_PATH)
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
@@ -418,7 +436,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             QuicChannel connection = QuicChannel.newBootstrap(udp)
                     .option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
-                            EventLoops.segmentedAllocator())
+                            EventLoops.segmentedAllocator(Math.min(payload, Datagrams.TOWARDS_SERVER)))
                     .streamHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {

@@ -84,4 +84,13 @@ class EventLoopsTest {
         assertEquals(count, received.size(), "datagrams received");
         assertTrue(batched.get() > count / 2, "read in batches: " + batched.get() + " of " + count);
     }
+
+    /** Send batches (UDP GSO) hold as many packets as fit one 64 KiB UDP send, at most 16; none for 64 KiB packets. */
+    @Test
+    void sendBatchesFitOneUdpSend() {
+        assertEquals(16, EventLoops.segmentedAllocator(1472).maxNumSegments(), "Ethernet-sized packets");
+        assertEquals(7, EventLoops.segmentedAllocator(8972).maxNumSegments(), "jumbo frames: 7 x 8,972 < 64 KiB");
+        assertEquals(io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator.NONE,
+                EventLoops.segmentedAllocator(65507), "loopback's 64 KiB packets are sent one by one");
+    }
 }
