@@ -87,20 +87,18 @@ public class PeerRuntimeComponent implements PeerRuntime {
                 StateLocations.resolve(bundleContext::getProperty, () -> bundleContext.getDataFile("").toPath()));
         RuntimeCore first = new RuntimeCore(settings, dependencies, 0);
         core = first;
-        started = startInBackground(first, true);
+        started = startInBackground(first);
     }
 
     /** Starts {@code next} on a thread of its own; the future completes when its start has returned. */
-    private CompletableFuture<Void> startInBackground(RuntimeCore next, boolean loadCatalog) {
+    private CompletableFuture<Void> startInBackground(RuntimeCore next) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                if (loadCatalog) {
-                    try {
-                        catalog.entries(); // now, never on a consumer's (UI) thread at its first render
-                    } catch (CatalogUnavailableException e) {
-                        LOG.severe("the game catalog is unavailable: " + e.getMessage());
-                    }
+                try {
+                    catalog.entries(); // loaded here (once), never on a consumer's (UI) thread at its first render
+                } catch (CatalogUnavailableException e) {
+                    LOG.severe("the game catalog is unavailable: " + e.getMessage());
                 }
                 next.start();
             } finally {
@@ -231,15 +229,9 @@ public class PeerRuntimeComponent implements PeerRuntime {
                 return;
             }
             RuntimeCore next = new RuntimeCore(old.settings(), dependencies, old.revision());
-            CompletableFuture<Void> done = new CompletableFuture<>();
             synchronized (this) {
                 core = next;
-                started = done;
-            }
-            try {
-                next.start();
-            } finally {
-                done.complete(null);
+                started = startInBackground(next);
             }
         }, "lanspread runtime restart");
         restarter.setDaemon(true);
