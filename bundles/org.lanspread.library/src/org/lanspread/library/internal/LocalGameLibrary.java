@@ -284,9 +284,10 @@ public class LocalGameLibrary implements GameLibrary {
         Path dir = gameDirectory();
         try (WatchService watcher = dir.getFileSystem().newWatchService()) {
             Map<WatchKey, String> keys = new HashMap<>(); // key -> game id, or "" for the game directory itself
+            Set<String> watched = new HashSet<>(); // the ids in keys (a lookup per game, not a pass over keys)
             keys.put(dir.register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), "");
             for (String id : snapshot().games().keySet()) {
-                watchGame(watcher, keys, dir, id);
+                watchGame(watcher, keys, watched, dir, id);
             }
             long nextRescan = System.nanoTime() + rescanInterval.toNanos();
             Set<String> dirty = new LinkedHashSet<>();
@@ -317,7 +318,7 @@ public class LocalGameLibrary implements GameLibrary {
                         }
                     }
                     if (!key.reset()) {
-                        keys.remove(key);
+                        watched.remove(keys.remove(key));
                     }
                     continue; // keep collecting until things are quiet for DEBOUNCE
                 }
@@ -327,14 +328,14 @@ public class LocalGameLibrary implements GameLibrary {
                     dirty.clear();
                     nextRescan = System.nanoTime() + rescanInterval.toNanos();
                     for (String id : snapshot().games().keySet()) {
-                        watchGame(watcher, keys, dir, id);
+                        watchGame(watcher, keys, watched, dir, id);
                     }
                     continue;
                 }
                 for (String id : dirty) {
                     if (GameIds.isValid(id)) {
                         refresh(id);
-                        watchGame(watcher, keys, dir, id);
+                        watchGame(watcher, keys, watched, dir, id);
                     } else {
                         rescan = true;
                     }
@@ -346,14 +347,15 @@ public class LocalGameLibrary implements GameLibrary {
         }
     }
 
-    private static void watchGame(WatchService watcher, Map<WatchKey, String> keys, Path dir, String id) {
-        if (keys.containsValue(id)) {
+    private static void watchGame(WatchService watcher, Map<WatchKey, String> keys, Set<String> watched, Path dir,
+            String id) {
+        if (!watched.add(id)) {
             return;
         }
         try {
             keys.put(dir.resolve(id).register(watcher, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), id);
         } catch (IOException e) {
-            // gone or unreadable: the next refresh or rescan reports it
+            watched.remove(id); // gone or unreadable: the next refresh or rescan reports it
         }
     }
 

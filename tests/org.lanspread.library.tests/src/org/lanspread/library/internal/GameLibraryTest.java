@@ -11,6 +11,7 @@ import static org.lanspread.library.internal.LibraryFixtures.installed;
 import static org.lanspread.library.internal.LibraryFixtures.library;
 import static org.lanspread.library.internal.LibraryFixtures.write;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,9 +19,11 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -190,6 +193,58 @@ class GameLibraryTest {
             monitor.join(5000);
         }
         assertFalse(monitor.isAlive(), "the monitor stops when interrupted");
+    }
+
+    @Test
+    void monitorWatchesInsideAGameFolderAgainAfterItIsRemovedAndMadeAnew(@TempDir Path games) throws Exception {
+        downloaded(games, "quake3", "1", 10);
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+        Thread monitor = new Thread(() -> {
+            try {
+                library.runMonitor(Duration.ofMinutes(10)); // no rescan during the test: only the watches count
+            } catch (InterruptedException e) {
+                // stopped
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "library-monitor-test");
+        try {
+            monitor.start();
+            Thread.sleep(300); // let it register its watches
+            Files.writeString(games.resolve("quake3/version.ini"), "2\n"); // a change inside the game folder
+            awaitDownloadedVersion(library, "quake3", "2");
+
+            deleteTree(games.resolve("quake3")); // its watch ends with the folder
+            awaitDownloadedVersion(library, "quake3", null);
+            downloaded(games, "quake3", "3", 10);
+            awaitDownloadedVersion(library, "quake3", "3");
+            Thread.sleep(300); // the new folder's watch is registered when the monitor refreshes it
+            Files.writeString(games.resolve("quake3/version.ini"), "4\n");
+            awaitDownloadedVersion(library, "quake3", "4");
+        } finally {
+            monitor.interrupt();
+            monitor.join(5000);
+        }
+    }
+
+    private static void awaitDownloadedVersion(GameLibrary library, String id, String version) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        LocalGame game = library.snapshot().games().get(id);
+        while (System.nanoTime() < deadline
+                && !Objects.equals(version, game == null ? null : game.downloadedVersion())) {
+            Thread.sleep(50);
+            game = library.snapshot().games().get(id);
+        }
+        assertEquals(version, game == null ? null : game.downloadedVersion(), "the monitor saw it: " + game);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     @Test
