@@ -38,13 +38,13 @@ final class PeerIdentity {
     private static final char[] PASSWORD = "lanspread".toCharArray(); // the file is private (0600), not secret
     private static final String ALIAS = "peer";
 
-    private final KeyStore keyStore;
+    private final PrivateKey privateKey; // read from the store once: each read derives a key (PBKDF2, 10,000 rounds)
     private final X509Certificate certificate;
     private final PeerId id;
 
-    private PeerIdentity(KeyStore keyStore) throws GeneralSecurityException {
-        this.keyStore = keyStore;
-        this.certificate = (X509Certificate) keyStore.getCertificate(ALIAS);
+    private PeerIdentity(PrivateKey privateKey, X509Certificate certificate) throws GeneralSecurityException {
+        this.privateKey = privateKey;
+        this.certificate = certificate;
         this.id = PeerId.ofCertificate(certificate.getEncoded());
     }
 
@@ -57,16 +57,18 @@ final class PeerIdentity {
                 try (InputStream in = Files.newInputStream(file)) {
                     store.load(in, PASSWORD);
                 }
-                if (!(store.getKey(ALIAS, PASSWORD) instanceof PrivateKey)) {
+                if (!(store.getKey(ALIAS, PASSWORD) instanceof PrivateKey key)
+                        || !(store.getCertificate(ALIAS) instanceof X509Certificate certificate)) {
                     throw new IOException(file + " holds no peer key; move it away to create a new identity");
                 }
-                return new PeerIdentity(store);
+                return new PeerIdentity(key, certificate);
             }
             store.load(null, null);
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            store.setKeyEntry(ALIAS, pair.getPrivate(), PASSWORD, new Certificate[] { selfSigned(pair) });
+            X509Certificate certificate = selfSigned(pair);
+            store.setKeyEntry(ALIAS, pair.getPrivate(), PASSWORD, new Certificate[] { certificate });
             Files.createDirectories(stateDir);
             Path tmp = Files.createTempFile(stateDir, ".peer", ".p12.tmp");
             try {
@@ -78,7 +80,7 @@ final class PeerIdentity {
                 store.store(out, PASSWORD);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            return new PeerIdentity(store);
+            return new PeerIdentity(pair.getPrivate(), certificate);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot load or create the peer identity " + file + ": " + e.getMessage(), e);
         }
@@ -103,10 +105,6 @@ final class PeerIdentity {
     }
 
     PrivateKey privateKey() {
-        try {
-            return (PrivateKey) keyStore.getKey(ALIAS, PASSWORD);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the peer key was readable when loaded", e);
-        }
+        return privateKey;
     }
 }
