@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,76 @@ class ProductSmokeTest {
             product.destroy();
             if (!product.waitFor(15, TimeUnit.SECONDS)) {
                 product.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * The start script's class-data archive holds the framework's classes: the JVM leaves out every class of a
+     * signed jar, so the product ships the launcher and framework jars unsigned (releng: UnsignFramework.java).
+     */
+    @Test
+    void laterStartsMapTheFrameworkClassesFromTheClassDataArchive() throws Exception {
+        assertNotNull(System.getenv("DISPLAY"), "needs an X display: run under xvfb-run (scripts/test does)");
+        Path install = buildDir.resolve("product-cds");
+        run(List.of("rm", "-rf", install.toString(), buildDir.resolve("product-cds-data").toString()));
+        Files.createDirectories(install);
+        run(List.of("tar", "-xzf", System.getProperty("lanspread.product.archive"), "-C", install.toString()));
+        Path plugins = install.resolve("lanspread/plugins");
+        for (String glob : List.of("org.eclipse.osgi_*.jar", "org.eclipse.equinox.launcher_*.jar")) {
+            try (var jars = Files.newDirectoryStream(plugins, glob)) {
+                for (Path jar : jars) {
+                    try (ZipFile zip = new ZipFile(jar.toFile())) {
+                        assertFalse(zip.stream().anyMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|RSA|EC|DSA)")),
+                                jar + " is signed");
+                    }
+                }
+            }
+        }
+        Path games = buildDir.resolve("product-cds-games");
+        Files.createDirectories(games.resolve("quake3"));
+        Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
+
+        Path first = buildDir.resolve("product-cds-1.log");
+        startShowAndStop(install, games, first, "");
+        try (var archives = Files.list(buildDir.resolve("product-cds-data/cds"))) {
+            assertTrue(archives.anyMatch(f -> f.getFileName().toString().endsWith(".jsa")),
+                    "no class-data archive written at the first exit; log:\n" + Files.readString(first));
+        }
+        Path classes = buildDir.resolve("product-cds-classes.log");
+        startShowAndStop(install, games, buildDir.resolve("product-cds-2.log"),
+                " -Xlog:class+load=info:file=" + classes);
+        String loaded = Files.readString(classes);
+        for (String name : List.of("org.eclipse.equinox.launcher.Main", "org.eclipse.osgi.launch.Equinox",
+                "org.eclipse.osgi.internal.framework.EquinoxContainer")) {
+            String line = loaded.lines().filter(l -> l.contains("] " + name + " source:")).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " not loaded"));
+            assertTrue(line.contains("source: shared objects file"), "not from the class-data archive: " + line);
+        }
+    }
+
+    private void startShowAndStop(Path install, Path games, Path log, String vmargs) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(install.resolve("lanspread/lanspread").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
+        builder.environment().put("LANSPREAD_DATA", buildDir.resolve("product-cds-data").toString());
+        builder.environment().put("LANSPREAD_VMARGS",
+                "-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false" + vmargs);
+        Process product = builder.start();
+        try {
+            String window = awaitWindow(product, log);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String title = output(List.of("xdotool", "getwindowname", window)).strip();
+            while (!title.equals("LanSpread — 1 game") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                title = output(List.of("xdotool", "getwindowname", window)).strip();
+            }
+            assertEquals("LanSpread — 1 game", title);
+        } finally {
+            product.destroy(); // SIGTERM: a normal JVM exit, at which the first start writes the archive
+            if (!product.waitFor(60, TimeUnit.SECONDS)) {
+                product.destroyForcibly().waitFor();
+                fail("the product did not exit within 60 s of SIGTERM; log:\n" + Files.readString(log));
             }
         }
     }
