@@ -59,13 +59,7 @@ class ProductSmokeTest {
         try {
             String window = awaitWindow(product, log);
             // The title counts the games the Games part shows: the window is populated from the runtime.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String title = output(List.of("xdotool", "getwindowname", window)).strip();
-            while (!title.equals("LanSpread — 2 games") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                title = output(List.of("xdotool", "getwindowname", window)).strip();
-            }
-            assertEquals("LanSpread — 2 games", title);
+            awaitTitle(window, System.getenv("DISPLAY"), "LanSpread — 2 games", log);
 
             Path screenshot = buildDir.resolve("screenshots/product-main-window.png");
             Files.createDirectories(screenshot.getParent());
@@ -93,10 +87,7 @@ class ProductSmokeTest {
     @Test
     void laterStartsMapTheFrameworkClassesFromTheClassDataArchive() throws Exception {
         assertNotNull(System.getenv("DISPLAY"), "needs an X display: run under xvfb-run (scripts/test does)");
-        Path install = buildDir.resolve("product-cds");
-        run(List.of("rm", "-rf", install.toString(), buildDir.resolve("product-cds-data").toString()));
-        Files.createDirectories(install);
-        run(List.of("tar", "-xzf", System.getProperty("lanspread.product.archive"), "-C", install.toString()));
+        Path install = install("product-cds");
         Path plugins = install.resolve("lanspread/plugins");
         for (String glob : List.of("org.eclipse.osgi_*.jar", "org.eclipse.equinox.launcher_*.jar")) {
             try (var jars = Files.newDirectoryStream(plugins, glob)) {
@@ -108,19 +99,14 @@ class ProductSmokeTest {
                 }
             }
         }
-        Path games = buildDir.resolve("product-cds-games");
-        Files.createDirectories(games.resolve("quake3"));
-        Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
-
         Path first = buildDir.resolve("product-cds-1.log");
-        startShowAndStop(install, games, first, "");
+        startShowAndStop(install, first, "");
         try (var archives = Files.list(buildDir.resolve("product-cds-data/cds"))) {
             assertTrue(archives.anyMatch(f -> f.getFileName().toString().endsWith(".jsa")),
                     "no class-data archive written at the first exit; log:\n" + Files.readString(first));
         }
         Path classes = buildDir.resolve("product-cds-classes.log");
-        startShowAndStop(install, games, buildDir.resolve("product-cds-2.log"),
-                " -Xlog:class+load=info:file=" + classes);
+        startShowAndStop(install, buildDir.resolve("product-cds-2.log"), " -Xlog:class+load=info:file=" + classes);
         String loaded = Files.readString(classes);
         for (String name : List.of("org.eclipse.equinox.launcher.Main", "org.eclipse.osgi.launch.Equinox",
                 "org.eclipse.osgi.internal.framework.EquinoxContainer")) {
@@ -130,23 +116,95 @@ class ProductSmokeTest {
         }
     }
 
-    private void startShowAndStop(Path install, Path games, Path log, String vmargs) throws Exception {
+    /** The X server comes up only after the window application's first try to open the display: a later try opens it. */
+    @Test
+    void theWindowOpensWhenTheDisplayAnswersOnlyAfterTheFirstTry() throws Exception {
+        String display = freeDisplay();
+        Path log = buildDir.resolve("product-late-display.log");
+        Process product = startOn(display, "product-late-display", log);
+        Process xvfb = null;
+        try {
+            long deadline = System.nanoTime() + WINDOW_TIMEOUT.toNanos();
+            while (!Files.readString(log).contains("opening the display failed")) {
+                assertTrue(product.isAlive(), "the product ended; log:\n" + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "no failed try to open " + display + "; log:\n" + Files.readString(log));
+                Thread.sleep(20);
+            }
+            xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+                    .redirectErrorStream(true).redirectOutput(buildDir.resolve("xvfb-late.log").toFile()).start();
+            String window = awaitWindow(product, log, display);
+            awaitTitle(window, display, "LanSpread — 1 game", log);
+        } finally {
+            product.destroy();
+            if (!product.waitFor(30, TimeUnit.SECONDS)) {
+                product.destroyForcibly().waitFor();
+            }
+            if (xvfb != null) {
+                xvfb.destroy();
+                xvfb.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void withoutADisplayTheProductSaysWhichOneItCouldNotOpenAndEnds() throws Exception {
+        String display = freeDisplay();
+        Path log = buildDir.resolve("product-no-display.log");
+        Process product = startOn(display, "product-no-display", log);
+        if (!product.waitFor(90, TimeUnit.SECONDS)) {
+            product.destroyForcibly().waitFor();
+            fail("the product still runs 90 s after its start without a display; log:\n" + Files.readString(log));
+        }
+        String text = Files.readString(log);
+        assertEquals(1, product.exitValue(), text);
+        assertTrue(text.contains("LanSpread: cannot open the display '" + display + "'"), text);
+        assertFalse(text.contains("An error has occurred"), text);
+    }
+
+    /** A display number that no X server here uses (no socket, no lock file). */
+    private static String freeDisplay() {
+        for (int n = 90; n < 200; n++) {
+            if (!Files.exists(Path.of("/tmp/.X11-unix/X" + n)) && !Files.exists(Path.of("/tmp/.X" + n + "-lock"))) {
+                return ":" + n;
+            }
+        }
+        throw new IllegalStateException("no free X display number in :90-:199");
+    }
+
+    private Process startOn(String display, String name, Path log) throws Exception {
+        return start(install(name), name, display, log, "");
+    }
+
+    /** Unpacks the product archive to target/NAME, and a game directory with one game to target/NAME-games. */
+    private Path install(String name) throws Exception {
+        Path install = buildDir.resolve(name);
+        run(List.of("rm", "-rf", install.toString(), buildDir.resolve(name + "-data").toString()));
+        Files.createDirectories(install);
+        run(List.of("tar", "-xzf", System.getProperty("lanspread.product.archive"), "-C", install.toString()));
+        Path games = buildDir.resolve(name + "-games");
+        Files.createDirectories(games.resolve("quake3"));
+        Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
+        return install;
+    }
+
+    /** Starts the window of an {@link #install installed} product, with state in target/NAME-data. */
+    private Process start(Path install, String name, String display, Path log, String vmargs) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(install.resolve("lanspread/lanspread").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
-        builder.environment().put("LANSPREAD_DATA", buildDir.resolve("product-cds-data").toString());
+        builder.environment().put("DISPLAY", display);
+        builder.environment().put("LANSPREAD_GAMES_DIR", buildDir.resolve(name + "-games").toString());
+        builder.environment().put("LANSPREAD_DATA", buildDir.resolve(name + "-data").toString());
+        // The peer runtime listens on loopback only and does not use mDNS: tests send nothing onto the host's LAN.
         builder.environment().put("LANSPREAD_VMARGS",
                 "-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false" + vmargs);
-        Process product = builder.start();
+        return builder.start();
+    }
+
+    private void startShowAndStop(Path install, Path log, String vmargs) throws Exception {
+        Process product = start(install, "product-cds", System.getenv("DISPLAY"), log, vmargs);
         try {
             String window = awaitWindow(product, log);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String title = output(List.of("xdotool", "getwindowname", window)).strip();
-            while (!title.equals("LanSpread — 1 game") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                title = output(List.of("xdotool", "getwindowname", window)).strip();
-            }
-            assertEquals("LanSpread — 1 game", title);
+            awaitTitle(window, System.getenv("DISPLAY"), "LanSpread — 1 game", log);
         } finally {
             product.destroy(); // SIGTERM: a normal JVM exit, at which the first start writes the archive
             if (!product.waitFor(60, TimeUnit.SECONDS)) {
@@ -157,6 +215,10 @@ class ProductSmokeTest {
     }
 
     private String awaitWindow(Process product, Path log) throws Exception {
+        return awaitWindow(product, log, System.getenv("DISPLAY"));
+    }
+
+    private String awaitWindow(Process product, Path log, String display) throws Exception {
         long deadline = System.nanoTime() + WINDOW_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!product.isAlive()) {
@@ -164,13 +226,13 @@ class ProductSmokeTest {
                         + Files.readString(log));
             }
             // Xvfb runs no window manager, so xdotool's --onlyvisible is unreliable: ask xwininfo instead.
-            Process search = new ProcessBuilder("xdotool", "search", "--name", "^LanSpread").redirectErrorStream(true)
-                    .start();
+            Process search = new ProcessBuilder("env", "DISPLAY=" + display, "xdotool", "search", "--name", "^LanSpread")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // "Can't open display" while it is not up
             String ids = new String(search.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             search.waitFor();
-            for (String id : ids.lines().toList()) {
-                String info = new String(new ProcessBuilder("xwininfo", "-id", id).redirectErrorStream(true).start()
-                        .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            for (String id : ids.lines().filter(l -> l.matches("\\d+")).toList()) {
+                String info = new String(new ProcessBuilder("env", "DISPLAY=" + display, "xwininfo", "-id", id)
+                        .redirectErrorStream(true).start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (info.contains("Map State: IsViewable") && width(info) >= 400) {
                     return id;
                 }
@@ -179,6 +241,17 @@ class ProductSmokeTest {
         }
         fail("no window titled LanSpread within " + WINDOW_TIMEOUT.toSeconds() + " s; log:\n" + Files.readString(log));
         return null;
+    }
+
+    /** Waits up to 30 s for the window's title (it counts the games the Games part shows: populated from the runtime). */
+    private static void awaitTitle(String window, String display, String expected, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String title = "";
+        while (!title.equals(expected) && System.nanoTime() < deadline) {
+            title = output(List.of("env", "DISPLAY=" + display, "xdotool", "getwindowname", window)).strip();
+            Thread.sleep(title.equals(expected) ? 0 : 100);
+        }
+        assertEquals(expected, title, "log:\n" + Files.readString(log));
     }
 
     private static int width(String xwininfo) {
