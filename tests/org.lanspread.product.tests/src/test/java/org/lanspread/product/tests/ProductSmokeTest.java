@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,27 +36,16 @@ class ProductSmokeTest {
         Path archive = Path.of(System.getProperty("lanspread.product.archive"));
         assertTrue(Files.isRegularFile(archive), "product archive missing: " + archive);
 
-        Path install = buildDir.resolve("product-under-test");
-        run(List.of("rm", "-rf", install.toString()));
-        Files.createDirectories(install);
-        run(List.of("tar", "-xzf", archive.toString(), "-C", install.toString()));
+        Path install = install("product-under-test");
         Path script = install.resolve("lanspread/lanspread");
         assertTrue(Files.isExecutable(script), "start script missing or not executable: " + script);
 
-        Path games = buildDir.resolve("sample-games");
-        Files.createDirectories(games.resolve("quake3"));
-        Files.writeString(games.resolve("quake3/version.ini"), "20240315\n");
+        Path games = buildDir.resolve("product-under-test-games");
         Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
         Files.createDirectories(games.resolve("unreal-tournament/local"));
 
         Path log = buildDir.resolve("product.log");
-        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-consoleLog")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
-        builder.environment().put("LANSPREAD_DATA", buildDir.resolve("product-data").toString());
-        // The peer runtime listens on loopback only and does not use mDNS: tests send nothing onto the host's LAN.
-        builder.environment().put("LANSPREAD_VMARGS", "-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false");
-        Process product = builder.start();
+        Process product = start(install, "product-under-test", System.getenv("DISPLAY"), log, "", "-consoleLog");
         try {
             String window = awaitWindow(product, log);
             // The title counts the games the Games part shows: the window is populated from the runtime.
@@ -73,10 +63,7 @@ class ProductSmokeTest {
             assertFalse(text.contains("Unable to create class"), "a part failed to render; log:\n" + text);
             assertFalse(text.contains("!ENTRY org.eclipse.e4.ui.workbench 4"), "workbench error; log:\n" + text);
         } finally {
-            product.destroy();
-            if (!product.waitFor(15, TimeUnit.SECONDS)) {
-                product.destroyForcibly().waitFor();
-            }
+            stop(product);
         }
     }
 
@@ -135,10 +122,7 @@ class ProductSmokeTest {
             String window = awaitWindow(product, log, display);
             awaitTitle(window, display, "LanSpread — 1 game", log);
         } finally {
-            product.destroy();
-            if (!product.waitFor(30, TimeUnit.SECONDS)) {
-                product.destroyForcibly().waitFor();
-            }
+            stop(product);
             if (xvfb != null) {
                 xvfb.destroy();
                 xvfb.waitFor(10, TimeUnit.SECONDS);
@@ -188,9 +172,11 @@ class ProductSmokeTest {
     }
 
     /** Starts the window of an {@link #install installed} product, with state in target/NAME-data. */
-    private Process start(Path install, String name, String display, Path log, String vmargs) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(install.resolve("lanspread/lanspread").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+    private Process start(Path install, String name, String display, Path log, String vmargs, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(install.resolve("lanspread/lanspread").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DISPLAY", display);
         builder.environment().put("LANSPREAD_GAMES_DIR", buildDir.resolve(name + "-games").toString());
         builder.environment().put("LANSPREAD_DATA", buildDir.resolve(name + "-data").toString());
@@ -198,6 +184,14 @@ class ProductSmokeTest {
         builder.environment().put("LANSPREAD_VMARGS",
                 "-Dlanspread.transport.bind=127.0.0.1:0 -Dlanspread.discovery=false" + vmargs);
         return builder.start();
+    }
+
+    /** Ends the product (SIGTERM), and kills it if it still runs 30 s later. */
+    private static void stop(Process product) throws InterruptedException {
+        product.destroy();
+        if (!product.waitFor(30, TimeUnit.SECONDS)) {
+            product.destroyForcibly().waitFor();
+        }
     }
 
     private void startShowAndStop(Path install, Path log, String vmargs) throws Exception {
@@ -246,10 +240,11 @@ class ProductSmokeTest {
     /** Waits up to 30 s for the window's title (it counts the games the Games part shows: populated from the runtime). */
     private static void awaitTitle(String window, String display, String expected, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String title = "";
+        List<String> getName = List.of("env", "DISPLAY=" + display, "xdotool", "getwindowname", window);
+        String title = output(getName).strip();
         while (!title.equals(expected) && System.nanoTime() < deadline) {
-            title = output(List.of("env", "DISPLAY=" + display, "xdotool", "getwindowname", window)).strip();
-            Thread.sleep(title.equals(expected) ? 0 : 100);
+            Thread.sleep(100);
+            title = output(getName).strip();
         }
         assertEquals(expected, title, "log:\n" + Files.readString(log));
     }
