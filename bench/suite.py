@@ -146,15 +146,19 @@ class SteadyPageCache:
         if os.environ.get("LANSPREAD_BENCH_PAGE_REPORTING") == "keep" or not os.path.exists(PAGE_REPORTING):
             SETTINGS.append("The VM's free page reporting was left as it was (see bench/suite.py, SteadyPageCache).")
             return self
-        self.before = open(PAGE_REPORTING).read().strip()
-        try:
-            with open(PAGE_REPORTING, "w") as f:
-                f.write(self.HELD_OFF)
-        except OSError as e:
-            log("could not hold off free page reporting: %s" % e)
-            SETTINGS.append("The VM's free page reporting could not be held off (%s)." % e)
-            self.before = None
-            return self
+        current = open(PAGE_REPORTING).read().strip()
+        if current == self.HELD_OFF:  # scripts/bench holds it off for its whole run, and restores it
+            told = "page_reporting_order %s" % current
+        else:
+            try:
+                with open(PAGE_REPORTING, "w") as f:
+                    f.write(self.HELD_OFF)
+            except OSError as e:
+                log("could not hold off free page reporting: %s" % e)
+                SETTINGS.append("The VM's free page reporting could not be held off (%s)." % e)
+                return self
+            self.before = current
+            told = "page_reporting_order %s -> %s, restored after" % (current, self.HELD_OFF)
         # Memory given back before the run is faulted in once, here, not in the first contender's first run.
         scratch = os.path.join(WORK, "page-cache-warmup")
         with open(scratch, "wb") as f:
@@ -162,9 +166,8 @@ class SteadyPageCache:
             for _ in range(int((self.gib + 1) * 256)):
                 f.write(block)
         os.remove(scratch)
-        SETTINGS.append("The VM's free page reporting was held off for the run (page_reporting_order %s -> %s, "
-                        "restored after), so that every receiver writes into memory the VM keeps: see "
-                        "bench/suite.py, SteadyPageCache." % (self.before, self.HELD_OFF))
+        SETTINGS.append("The VM's free page reporting was held off for the run (%s), so that every receiver writes "
+                        "into memory the VM keeps: see bench/suite.py, SteadyPageCache." % told)
         return self
 
     def __exit__(self, *exc):
