@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.ui.di.UIEventTopic;
+import org.eclipse.e4.ui.workbench.UIEvents;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
@@ -17,6 +18,7 @@ import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.ToolTip;
 import org.eclipse.swt.widgets.Tray;
 import org.eclipse.swt.widgets.TrayItem;
@@ -76,6 +78,26 @@ public class StatusBar {
         gc.fillOval(1, 1, 14, 14);
         gc.dispose();
         return image;
+    }
+
+    /**
+     * The workbench lays the window out before its menu bar takes its height: the bottom trim, this bar, is placed
+     * by the shell's full height and lies below the client area, cut off, until the window is resized (measured under
+     * Xvfb, with and without a window manager: trim at y 710, client area 706 high). One layout of the shell once the
+     * workbench has started puts it inside.
+     */
+    @Inject
+    @Optional
+    void workbenchStarted(@UIEventTopic(UIEvents.UILifeCycle.APP_STARTUP_COMPLETE) Event event) {
+        if (message == null || message.isDisposed()) {
+            return;
+        }
+        Shell shell = message.getShell();
+        shell.getDisplay().asyncExec(() -> {
+            if (!shell.isDisposed()) {
+                shell.layout(true, true);
+            }
+        });
     }
 
     @Inject

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,8 @@ class ProductSmokeTest {
             run(List.of("import", "-window", "root", screenshot.toString()));
             byte[] header = Arrays.copyOf(Files.readAllBytes(screenshot), 8);
             assertArrayEquals(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' }, header);
+
+            assertStatusBarInside(window, log);
 
             assertTrue(product.isAlive(), "product exited after showing its window; log:\n" + Files.readString(log));
             String text = Files.readString(log, StandardCharsets.UTF_8);
@@ -247,6 +252,29 @@ class ProductSmokeTest {
             title = output(getName).strip();
         }
         assertEquals(expected, title, "log:\n" + Files.readString(log));
+    }
+
+    /**
+     * The status bar (the window's bottom trim: "↓ 0 B/s   ↑ 0 B/s", "No operations") is drawn inside the window: its
+     * text puts dark pixels into the window's bottom strip, where otherwise only the empty Peers table and part
+     * borders are (the workbench's first layout placed the trim below the client area, cut off: StatusBar).
+     */
+    private void assertStatusBarInside(String window, Path log) throws Exception {
+        Path shot = buildDir.resolve("screenshots/product-window.png");
+        run(List.of("import", "-window", window, shot.toString()));
+        BufferedImage image = ImageIO.read(shot.toFile());
+        int dark = 0;
+        for (int y = Math.max(0, image.getHeight() - 26); y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth() * 2 / 5; x++) {
+                int rgb = image.getRGB(x, y);
+                int luminance = (299 * (rgb >> 16 & 0xff) + 587 * (rgb >> 8 & 0xff) + 114 * (rgb & 0xff)) / 1000;
+                if (luminance < 110) {
+                    dark++;
+                }
+            }
+        }
+        assertTrue(dark >= 30, "no status bar text in the window's bottom 26 pixel rows (" + dark
+                + " dark pixels; see " + shot + "); log:\n" + Files.readString(log));
     }
 
     private static int width(String xwininfo) {
