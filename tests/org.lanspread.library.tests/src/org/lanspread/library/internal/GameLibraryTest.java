@@ -182,7 +182,10 @@ class GameLibraryTest {
             Thread.sleep(300); // let it register its watches
             downloaded(games, "newgame", "5", 10);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline && !library.snapshot().games().containsKey("newgame")) {
+            // The snapshot changes first and listeners are told after, outside the library's lock: wait for both.
+            while (System.nanoTime() < deadline && !(library.snapshot().games().containsKey("newgame")
+                    && library.snapshot().games().get("newgame").availability() == Availability.DOWNLOADED
+                    && deltas.stream().anyMatch(d -> d.changed().stream().anyMatch(g -> g.id().equals("newgame"))))) {
                 Thread.sleep(50);
             }
             assertEquals(Availability.DOWNLOADED, library.snapshot().games().get("newgame").availability(),
