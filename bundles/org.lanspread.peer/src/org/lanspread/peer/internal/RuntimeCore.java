@@ -25,11 +25,6 @@ import java.util.logging.Logger;
 
 import org.lanspread.api.archive.ArchiveException;
 import org.lanspread.api.catalog.GameCatalog;
-import org.lanspread.api.discovery.DiscoveredPeer;
-import org.lanspread.api.discovery.DiscoveryListener;
-import org.lanspread.api.discovery.DiscoverySession;
-import org.lanspread.api.discovery.DiscoverySettings;
-import org.lanspread.api.discovery.PeerDiscoveryFactory;
 import org.lanspread.api.games.ActiveOperation;
 import org.lanspread.api.games.GameState;
 import org.lanspread.api.games.GameView;
@@ -48,11 +43,8 @@ import org.lanspread.api.runtime.RuntimeStatus;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
-import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
-import org.lanspread.api.transport.PeerListener;
 import org.lanspread.api.transport.PeerTransport;
-import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.TransportSettings;
 import org.lanspread.api.runtime.HostPorts;
 import org.lanspread.api.runtime.PeerSettings;
@@ -82,12 +74,12 @@ final class RuntimeCore {
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
     private final AtomicLong revision = new AtomicLong();
     private final AtomicReference<RuntimeStatus> status = new AtomicReference<>(RuntimeStatus.of(RuntimeStatus.State.STARTING));
-    private final AtomicReference<DiscoverySession> discovery = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private volatile GameLibrary library;
     private volatile PeerTransport transport;
     private volatile PeerConnections connections;
+    private volatile PeerWatch peers;
     private volatile GamesSnapshot snapshot = GamesSnapshot.empty();
     private volatile long lastProgressPublish;
     private volatile boolean stopping;
@@ -142,9 +134,10 @@ final class RuntimeCore {
             return;
         }
         connections = new PeerConnections(transport, directory);
-        registrations.add(transport.addListener(peerListener));
+        peers = new PeerWatch(() -> this.settings, deps, transport, connections, directory, root, () -> stopping);
+        registrations.add(transport.addListener(peers.listener));
         supervisor.start("transport", new Supervisor.Policy.Required(), this::runTransport);
-        supervisor.start("discovery", new Supervisor.Policy.Restart(RESTART_DELAY), this::runDiscovery);
+        supervisor.start("discovery", new Supervisor.Policy.Restart(RESTART_DELAY), peers::runDiscovery);
         supervisor.start("liveness", new Supervisor.Policy.Restart(RESTART_DELAY), this::runLiveness);
         supervisor.start("library-monitor", new Supervisor.Policy.BestEffort(), this::runMonitor);
         supervisor.start("commands", new Supervisor.Policy.Required(), this::runCommands);
@@ -187,9 +180,9 @@ final class RuntimeCore {
         try {
             operations.cancelAll(graceful ? "the peer is shutting down" : "the peer runtime failed");
             root.cancel("stopping");
-            DiscoverySession session = discovery.getAndSet(null);
-            if (session != null) {
-                session.close(); // no more probes or connects from here
+            PeerWatch watch = peers;
+            if (watch != null) {
+                watch.closeDiscovery(); // no more probes or connects from here
             }
             // Operations finish their current chunk or entry and roll back; bounded so a stuck disk cannot hang exit.
             if (!operationsGroup.join(Duration.ofSeconds(10))) {
@@ -272,69 +265,6 @@ final class RuntimeCore {
         }
     }
 
-    private void runDiscovery(CancelToken token) throws Exception {
-        while (!token.isCancelled()) {
-            RuntimeSettings s = settings;
-            if (!s.discovery() && s.manualPeers().isEmpty()) {
-                while (!token.isCancelled() && settings.manualPeers().equals(s.manualPeers())) {
-                    Thread.sleep(100);
-                }
-                continue;
-            }
-            PeerDiscoveryFactory factory = deps.discovery();
-            if (factory == null) {
-                throw new IllegalStateException("no discovery service is registered");
-            }
-            DiscoverySession session = factory.start(new DiscoverySettings(transport.localId(),
-                    transport.localAddress().getPort(), PeerTransport.PROTOCOL_MAJOR, s.name(), s.discovery(),
-                    s.discoveryAddresses(), s.manualPeers(), this::probe));
-            discovery.set(session);
-            try (AutoCloseable listening = session.addListener(new DiscoveryListener() {
-                @Override
-                public void peerAppeared(DiscoveredPeer peer) {
-                    connectSoon(peer.id(), peer.address());
-                }
-            })) {
-                // a new manual peer list starts a new session at once (no supervisor delay)
-                while (!token.isCancelled() && settings.manualPeers().equals(s.manualPeers())) {
-                    if (deps.discovery() != factory) {
-                        throw new IllegalStateException("the discovery service went away");
-                    }
-                    Thread.sleep(100);
-                }
-            } finally {
-                discovery.compareAndSet(session, null);
-                session.close();
-            }
-        }
-    }
-
-    private Optional<DiscoveredPeer> probe(InetSocketAddress address) {
-        try {
-            return Optional.of(connections.probe(address));
-        } catch (TransportException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Connects to a discovered peer, so that both sides know each other at once (the hello tells the other side). */
-    private void connectSoon(PeerId peer, InetSocketAddress address) {
-        if (stopping || directory.isConnected(peer)) {
-            return;
-        }
-        try {
-            root.fork("connect " + peer.shortForm(), false, t -> connections.ensureConnected(peer, address),
-                    failure -> {
-                        if (failure != null) {
-                            LOG.fine("cannot connect to discovered peer " + peer.shortForm() + " at " + address + ": "
-                                    + failure.getMessage());
-                        }
-                    });
-        } catch (IllegalStateException e) {
-            // stopping
-        }
-    }
-
     private void runLiveness(CancelToken token) throws InterruptedException {
         Rates rates = new Rates();
         while (!token.isCancelled()) {
@@ -346,14 +276,7 @@ final class RuntimeCore {
                     download.allPeersGone();
                 }
             }
-            DiscoverySession session = discovery.get();
-            if (session != null) {
-                for (DiscoveredPeer peer : session.peers()) {
-                    if (!directory.isConnected(peer.id())) {
-                        connectSoon(peer.id(), peer.address());
-                    }
-                }
-            }
+            peers.connectMissing();
             Thread.sleep(LIVENESS_INTERVAL.toMillis());
         }
     }
@@ -382,51 +305,6 @@ final class RuntimeCore {
     }
 
     // ------------------------------------------------------------------ peers and content
-
-    private final PeerListener peerListener = new PeerListener() {
-        @Override
-        public void peerConnected(PeerId peer, PeerHello hello, InetSocketAddress from) {
-            LOG.info(settings.name() + ": session with " + hello.name() + " (" + peer.shortForm() + ") from " + from);
-            directory.connected(peer, hello, from);
-            DiscoverySession session = discovery.get();
-            if (session != null && hello.listenPort() > 0) {
-                session.learned(new DiscoveredPeer(peer, new InetSocketAddress(from.getAddress(), hello.listenPort()),
-                        hello.protocolMajor(), hello.name()));
-            }
-        }
-
-        @Override
-        public void libraryReceived(PeerId peer, List<AnnouncedGame> games) {
-            directory.library(peer, games);
-        }
-
-        @Override
-        public void libraryChanged(PeerId peer, List<AnnouncedGame> changed, Set<String> removed) {
-            directory.delta(peer, changed, removed);
-        }
-
-        @Override
-        public void peerGone(PeerId peer, GoneReason reason, String detail) {
-            LOG.info(settings.name() + ": peer " + peer.shortForm() + " gone: " + reason + " (" + detail + ")");
-            directory.sessionEnded(peer);
-            if (!directory.isConnected(peer)) {
-                PeerConnections open = connections;
-                var dropped = open == null ? null : open.forget(peer);
-                if (dropped != null && dropped.isOpen()) {
-                    try { // closing waits for the goodbye to be sent: never on this network thread
-                        root.fork("close " + peer.shortForm(), false, t -> dropped.close(), f -> {
-                        });
-                    } catch (IllegalStateException e) {
-                        dropped.close();
-                    }
-                }
-                DiscoverySession session = discovery.get();
-                if (session != null) {
-                    session.forget(peer);
-                }
-            }
-        }
-    };
 
     /** Manifests served, cached until the game's folder changes. */
     private final Map<String, GameManifest> manifests = new ConcurrentHashMap<>();
