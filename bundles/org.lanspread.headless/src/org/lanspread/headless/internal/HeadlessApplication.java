@@ -138,9 +138,7 @@ public class HeadlessApplication implements IApplication {
         Thread hook = new Thread(stop::countDown, "lanspread headless stop");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println(stamp() + " serving " + runtime.snapshot().games().stream().filter(g -> g.localVersion() != null)
-                .count() + " local game(s) (runtime running since "
-                + runtime.status().since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                + "); stop with Ctrl-C");
+                .count() + " local game(s) (runtime running since " + since(runtime) + "); stop with Ctrl-C");
         out.flush();
         long lastRevision = -1;
         java.util.Set<String> lastPeers = java.util.Set.of();
@@ -173,6 +171,11 @@ public class HeadlessApplication implements IApplication {
         runtime.shutdown();
         runtime.awaitStopped(Duration.ofSeconds(3));
         return OK;
+    }
+
+    /** When the runtime started running, to the millisecond (UTC). */
+    private static java.time.Instant since(PeerRuntime runtime) {
+        return runtime.status().since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** The wall-clock time, to the millisecond (UTC), so that logs of several peers can be lined up. */
@@ -233,11 +236,16 @@ public class HeadlessApplication implements IApplication {
     private int operate(PeerRuntime runtime, Cli cli) throws InterruptedException {
         String id = cli.gameId();
         boolean needsPeers = cli.waitSeconds() > 0;
-        if (needsPeers) {
+        if (needsPeers && !localOnly(runtime, cli)) {
+            out.println(stamp() + " waiting up to " + cli.waitSeconds() + " s for " + cli.peers()
+                    + " peer(s) offering " + id + " (runtime running since " + since(runtime) + ")");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(cli.waitSeconds());
-            while (System.nanoTime() < deadline && offeredBy(runtime, id) < cli.peers() && !localOnly(runtime, cli)) {
+            int offering;
+            while ((offering = offeredBy(runtime, id)) < cli.peers() && System.nanoTime() < deadline
+                    && !localOnly(runtime, cli)) {
                 Thread.sleep(100);
             }
+            out.println(stamp() + " " + offering + " peer(s) offer " + id);
         }
         RuntimeCommand<OperationOutcome> command = switch (cli.command()) {
             case "download" -> new RuntimeCommand.Download(id);

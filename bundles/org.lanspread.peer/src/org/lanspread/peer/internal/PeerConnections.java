@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.lanspread.api.discovery.DiscoveredPeer;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.PeerTransport;
@@ -25,76 +26,80 @@ final class PeerConnections implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** An open connection to {@code peer}, reusing the one there is. */
+    /**
+     * An open connection to {@code peer}, reusing the one there is. The connect itself runs outside this object's
+     * lock, so that one slow or unreachable peer never holds up the others; when two callers connect to one peer at
+     * once, the first connection kept wins and the other is closed.
+     */
     PeerConnection get(PeerId peer) throws TransportException {
-        PeerConnection existing = open.get(peer);
-        if (existing != null && existing.isOpen()) {
+        PeerConnection existing = openTo(peer);
+        if (existing != null) {
             return existing;
         }
-        synchronized (this) {
-            existing = open.get(peer);
-            if (existing != null && existing.isOpen()) {
-                return existing;
-            }
-            if (closed) {
-                throw new TransportException(TransportException.Reason.UNREACHABLE, "this peer is stopping");
-            }
-            InetSocketAddress address = directory.address(peer).orElseThrow(() -> new TransportException(
-                    TransportException.Reason.UNREACHABLE, "peer " + peer.shortForm() + " is not connected"));
-            PeerConnection connection = transport.connect(address, peer, CONNECT_TIMEOUT);
-            open.put(peer, connection);
-            addresses.put(peer, address);
-            return connection;
-        }
+        InetSocketAddress address = directory.address(peer).orElseThrow(() -> new TransportException(
+                TransportException.Reason.UNREACHABLE, "peer " + peer.shortForm() + " is not connected"));
+        return keep(peer, address, connect(address, peer, CONNECT_TIMEOUT));
     }
 
     /**
      * Who is at {@code address}: the peer of an open connection there, else a new connection (kept: the probe of a
      * manually listed peer is also the connection to it).
      */
-    synchronized org.lanspread.api.discovery.DiscoveredPeer probe(InetSocketAddress address) throws TransportException {
-        for (PeerConnection connection : open.values()) {
-            if (connection.isOpen() && address.equals(addressOf(connection))) {
-                return discovered(connection, address);
+    DiscoveredPeer probe(InetSocketAddress address) throws TransportException {
+        for (Map.Entry<PeerId, PeerConnection> entry : open.entrySet()) {
+            if (entry.getValue().isOpen() && address.equals(addresses.get(entry.getKey()))) {
+                return discovered(entry.getValue(), address);
             }
         }
+        PeerConnection connection = connect(address, null, CONNECTION_PROBE_TIMEOUT);
+        return discovered(keep(connection.remoteId(), address, connection), address);
+    }
+
+    /** Connects to a peer found by discovery, unless a session with it is open already. */
+    void ensureConnected(PeerId peer, InetSocketAddress address) throws TransportException {
+        if (closed || directory.isConnected(peer) || openTo(peer) != null) {
+            return;
+        }
+        keep(peer, address, connect(address, peer, CONNECT_TIMEOUT));
+    }
+
+    private PeerConnection openTo(PeerId peer) {
+        PeerConnection existing = open.get(peer);
+        return existing != null && existing.isOpen() ? existing : null;
+    }
+
+    private PeerConnection connect(InetSocketAddress address, PeerId peer, Duration timeout) throws TransportException {
         if (closed) {
             throw new TransportException(TransportException.Reason.UNREACHABLE, "this peer is stopping");
         }
-        PeerConnection connection = transport.connect(address, null, CONNECTION_PROBE_TIMEOUT);
-        PeerConnection previous = open.put(connection.remoteId(), connection);
-        addresses.put(connection.remoteId(), address);
-        if (previous != null && previous != connection) {
-            previous.close();
+        return transport.connect(address, peer, timeout);
+    }
+
+    /** Keeps {@code fresh} as the connection to {@code peer}, unless an open one was kept meanwhile. */
+    private PeerConnection keep(PeerId peer, InetSocketAddress address, PeerConnection fresh) {
+        PeerConnection kept;
+        synchronized (this) {
+            PeerConnection existing = openTo(peer);
+            if (existing == null && !closed) {
+                open.put(peer, fresh);
+                addresses.put(peer, address);
+                return fresh;
+            }
+            kept = existing;
         }
-        return discovered(connection, address);
+        fresh.close(); // a second connection to the same peer, or one that completed while this peer stopped
+        if (kept == null) {
+            return fresh; // stopping: the caller's next use fails as closed
+        }
+        return kept;
     }
 
     static final Duration CONNECTION_PROBE_TIMEOUT = Duration.ofSeconds(2);
     private final Map<PeerId, InetSocketAddress> addresses = new ConcurrentHashMap<>();
 
-    private InetSocketAddress addressOf(PeerConnection connection) {
-        return addresses.get(connection.remoteId());
-    }
-
-    private static org.lanspread.api.discovery.DiscoveredPeer discovered(PeerConnection connection,
-            InetSocketAddress address) {
-        return new org.lanspread.api.discovery.DiscoveredPeer(connection.remoteId(), address,
-                connection.remoteHello().protocolMajor(), connection.remoteHello().name());
-    }
-
-    /** Connects to a peer found by discovery, unless a session with it is open already. */
-    void ensureConnected(PeerId peer, InetSocketAddress address) throws TransportException {
-        if (closed || directory.isConnected(peer)) {
-            return;
-        }
-        synchronized (this) {
-            if (open.containsKey(peer) && open.get(peer).isOpen()) {
-                return;
-            }
-            open.put(peer, transport.connect(address, peer, CONNECT_TIMEOUT));
-            addresses.put(peer, address);
-        }
+    private static DiscoveredPeer discovered(PeerConnection connection, InetSocketAddress address) {
+        return new DiscoveredPeer(connection.remoteId(), address, connection.remoteHello().protocolMajor(),
+                connection.remoteHello().name());
     }
 
     /** Drops the connection to a peer that is gone; returns it for the caller to close off the network thread. */

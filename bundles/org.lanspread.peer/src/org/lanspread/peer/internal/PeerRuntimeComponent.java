@@ -65,7 +65,6 @@ public class PeerRuntimeComponent implements PeerRuntime {
     private volatile EventAdmin events;
 
     private final Map<ArchiveExtractor, Integer> extractors = new java.util.concurrent.ConcurrentHashMap<>();
-    private RuntimeSettings settings;
     private volatile RuntimeCore core;
     /** Completes when the current core's start has returned (running, or failed: see its status). */
     private volatile CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
@@ -83,9 +82,14 @@ public class PeerRuntimeComponent implements PeerRuntime {
 
     @Activate
     void activate(BundleContext bundleContext) {
-        this.settings = RuntimeSettings.readWithSaved(bundleContext::getProperty,
-                StateLocations.resolve(bundleContext::getProperty, () -> bundleContext.getDataFile("").toPath()));
-        RuntimeCore first = new RuntimeCore(settings, dependencies, 0);
+        RuntimeCore first;
+        try {
+            RuntimeSettings settings = RuntimeSettings.readWithSaved(bundleContext::getProperty,
+                    StateLocations.resolve(bundleContext::getProperty, () -> bundleContext.getDataFile("").toPath()));
+            first = new RuntimeCore(settings, dependencies, 0);
+        } catch (IllegalArgumentException e) { // a setting that cannot be used: the runtime fails, naming it
+            first = RuntimeCore.invalid(e, dependencies, 0);
+        }
         core = first;
         started = startInBackground(first);
     }
@@ -228,7 +232,7 @@ public class PeerRuntimeComponent implements PeerRuntime {
             } catch (InterruptedException e) {
                 return;
             }
-            RuntimeCore next = new RuntimeCore(old.settings(), dependencies, old.revision());
+            RuntimeCore next = old.successor();
             synchronized (this) {
                 core = next;
                 started = startInBackground(next);

@@ -20,6 +20,7 @@ import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.PeerListener;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
+import org.lanspread.peer.internal.dial.Dialer;
 
 /**
  * Who is out there: the discovery session (mDNS and manual peers), connecting to the peers it finds, and the
@@ -38,6 +39,7 @@ final class PeerWatch {
     private final TaskGroup root;
     private final BooleanSupplier stopping;
     private final AtomicReference<DiscoverySession> discovery = new AtomicReference<>();
+    private final Dialer dialer;
 
     PeerWatch(Supplier<RuntimeSettings> settings, RuntimeDependencies deps, PeerTransport transport,
             PeerConnections connections, PeerDirectory directory, TaskGroup root, BooleanSupplier stopping) {
@@ -48,6 +50,8 @@ final class PeerWatch {
         this.directory = directory;
         this.root = root;
         this.stopping = stopping;
+        this.dialer = new Dialer(Dialer.Limits.DEFAULT, connections::ensureConnected, directory::isConnected,
+                System::nanoTime);
     }
 
     /** The discovery service: a session per manual-peer list, until cancelled (supervised, restarted on a crash). */
@@ -116,22 +120,23 @@ final class PeerWatch {
         }
     }
 
-    /** Connects to a discovered peer, so that both sides know each other at once (the hello tells the other side). */
+    /**
+     * Connects to a discovered peer, so that both sides know each other at once (the hello tells the other side):
+     * queued for the dialer, whose bounded workers make the attempts.
+     */
     private void connectSoon(PeerId peer, InetSocketAddress address) {
-        if (stopping.getAsBoolean() || directory.isConnected(peer)) {
-            return;
+        if (!stopping.getAsBoolean()) {
+            dialer.offer(peer, address);
         }
-        try {
-            root.fork("connect " + peer.shortForm(), false, t -> connections.ensureConnected(peer, address),
-                    failure -> {
-                        if (failure != null) {
-                            LOG.fine("cannot connect to discovered peer " + peer.shortForm() + " at " + address + ": "
-                                    + failure.getMessage());
-                        }
-                    });
-        } catch (IllegalStateException e) {
-            // stopping
-        }
+    }
+
+    /** One of the dialer's workers (a supervised service; the runtime runs {@link Dialer.Limits#workers} of them). */
+    void runDialer(CancelToken token) throws InterruptedException {
+        dialer.work();
+    }
+
+    Dialer dialer() {
+        return dialer;
     }
 
     /** The transport's news of sessions, fed into the directory and discovery. */

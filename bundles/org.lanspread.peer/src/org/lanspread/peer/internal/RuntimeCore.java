@@ -64,6 +64,7 @@ final class RuntimeCore {
     static final long PROGRESS_PUBLISH_NANOS = 250_000_000L;
 
     private volatile RuntimeSettings settings;
+    private final IllegalArgumentException invalid;
     private final RuntimeDependencies deps;
     private final TaskGroup root;
     private final TaskGroup operationsGroup;
@@ -86,7 +87,18 @@ final class RuntimeCore {
     private final List<AutoCloseable> registrations = new ArrayList<>();
 
     RuntimeCore(RuntimeSettings settings, RuntimeDependencies deps, long revisionBase) {
+        this(settings, null, deps, revisionBase);
+    }
+
+    /** A runtime that cannot start: its settings are invalid ({@code why} names the setting); it fails at once. */
+    static RuntimeCore invalid(IllegalArgumentException why, RuntimeDependencies deps, long revisionBase) {
+        return new RuntimeCore(null, why, deps, revisionBase);
+    }
+
+    private RuntimeCore(RuntimeSettings settings, IllegalArgumentException invalid, RuntimeDependencies deps,
+            long revisionBase) {
         this.settings = settings;
+        this.invalid = invalid;
         this.deps = deps;
         this.root = TaskGroup.root("runtime");
         this.operationsGroup = root.child("operations");
@@ -113,6 +125,10 @@ final class RuntimeCore {
      */
     void start() {
         setStatus(RuntimeStatus.of(RuntimeStatus.State.STARTING));
+        if (invalid != null) {
+            fail("settings", invalid);
+            return;
+        }
         RuntimeSettings settings = this.settings;
         try {
             // The initial game directory is installed directly: no command sent to ourselves.
@@ -138,6 +154,9 @@ final class RuntimeCore {
         registrations.add(transport.addListener(peers.listener));
         supervisor.start("transport", new Supervisor.Policy.Required(), this::runTransport);
         supervisor.start("discovery", new Supervisor.Policy.Restart(RESTART_DELAY), peers::runDiscovery);
+        for (int i = 1; i <= peers.dialer().limits().workers(); i++) {
+            supervisor.start("dialer " + i, new Supervisor.Policy.Restart(RESTART_DELAY), peers::runDialer);
+        }
         supervisor.start("liveness", new Supervisor.Policy.Restart(RESTART_DELAY), this::runLiveness);
         supervisor.start("library-monitor", new Supervisor.Policy.BestEffort(), this::runMonitor);
         supervisor.start("commands", new Supervisor.Policy.Required(), this::runCommands);
@@ -148,7 +167,9 @@ final class RuntimeCore {
     /** A failure before the services ran, or a Required service's crash: stop everything and say why. */
     private void fail(String component, Throwable error) {
         String message = Supervisor.describe(error);
-        LOG.log(Level.SEVERE, "the peer runtime failed: " + component + ": " + message, error);
+        // A setting that cannot be used is the user's to fix: its message says all, a stack trace would bury it.
+        LOG.log(Level.SEVERE, "the peer runtime failed: " + component + ": " + message,
+                error == invalid ? null : error);
         setStatus(RuntimeStatus.failed(component, message));
         deps.post(RuntimeTopics.RUNTIME_FAILED, Map.of(RuntimeTopics.COMPONENT, component, RuntimeTopics.ERROR,
                 message));
@@ -244,11 +265,19 @@ final class RuntimeCore {
 
     Path gameDirectory() {
         GameLibrary lib = library;
-        return lib == null ? settings.gameDirectory() : lib.gameDirectory();
+        return lib != null ? lib.gameDirectory() : settings == null ? null : settings.gameDirectory();
     }
 
     /** The settings in use, with the game directory actually open. */
+    /** A new core with this one's settings (valid or not) and revisions, for a restart. */
+    RuntimeCore successor() {
+        return new RuntimeCore(invalid == null ? settings() : null, invalid, deps, revision());
+    }
+
     RuntimeSettings settings() {
+        if (invalid != null) {
+            throw new IllegalStateException("the peer's settings are invalid: " + invalid.getMessage());
+        }
         return settings.withGameDirectory(gameDirectory());
     }
 
@@ -524,6 +553,10 @@ final class RuntimeCore {
      * manual peers; saved last, so that a refused or failed change is never saved.
      */
     private PeerSettings apply(PeerSettings wanted) throws OperationRefusedException {
+        String tooMany = RuntimeSettings.tooManyManualPeers(wanted.manualPeers());
+        if (tooMany != null) {
+            throw new OperationRefusedException(tooMany);
+        }
         for (InetSocketAddress peer : wanted.manualPeers()) {
             if (peer.getPort() < 1) {
                 throw new OperationRefusedException("manual peer " + HostPorts.format(peer) + ": port "

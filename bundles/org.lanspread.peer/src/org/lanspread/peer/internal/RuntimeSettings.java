@@ -44,9 +44,22 @@ record RuntimeSettings(Path gameDirectory, Path stateDirectory, InetSocketAddres
     static final String UPLOAD_CONCURRENT = "lanspread.upload.concurrent";
     static final String DEFAULT_BIND = "0.0.0.0:47800";
 
+    /** The most manually listed peers: each is probed in turn, so a longer list is refused rather than starved. */
+    static final int MAX_MANUAL_PEERS = 256;
+
     RuntimeSettings {
         discoveryAddresses = List.copyOf(discoveryAddresses);
         manualPeers = List.copyOf(manualPeers);
+        String tooMany = tooManyManualPeers(manualPeers);
+        if (tooMany != null) {
+            throw new IllegalArgumentException(tooMany);
+        }
+    }
+
+    /** Why {@code peers} is too long a manual peer list, or null. */
+    static String tooManyManualPeers(List<InetSocketAddress> peers) {
+        return peers.size() <= MAX_MANUAL_PEERS ? null : MANUAL + " lists " + peers.size() + " peers; at most "
+                + MAX_MANUAL_PEERS + " can be listed (peers on the same LAN are found by mDNS without a list)";
     }
 
     /** Reads the settings; {@code properties} looks up a framework property. */

@@ -52,9 +52,13 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     private final String name;
     private final Supplier<List<InetAddress>> addresses;
     private final Map<InetAddress, JmDNS> instances = new ConcurrentHashMap<>();
-    private final Map<String, DiscoveredPeer> peers = new ConcurrentHashMap<>(); // by mDNS service name
+    /** mDNS announcements, by service name, oldest first; at most {@link #MAX_RECORDS}. */
+    private final Map<String, DiscoveredPeer> peers = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
+    private final ScheduledExecutorService prober;
+    private final Resolutions resolutions = new Resolutions(MAX_RECORDS);
+    private final ProbeSchedule schedule = new ProbeSchedule();
     private final List<InetSocketAddress> manual;
     private final Function<InetSocketAddress, Optional<DiscoveredPeer>> probe;
     private final Map<InetSocketAddress, DiscoveredPeer> manualPeers = new ConcurrentHashMap<>();
@@ -62,6 +66,11 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     /** What listeners were last told, by peer id: every source merged. */
     private final Map<PeerId, DiscoveredPeer> reported = new HashMap<>();
     private volatile boolean closed;
+    private long evicted;
+    private long lastDropLog;
+
+    /** The most mDNS announcements kept: a LAN that announces more cannot make this peer hold more. */
+    static final int MAX_RECORDS = 256;
 
     /**
      * @param addresses the IPv4 addresses to work on, asked again every {@code recheckSeconds}
@@ -91,10 +100,17 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
             thread.setDaemon(true);
             return thread;
         });
+        this.prober = this.manual.isEmpty() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "lanspread-mdns-probe " + localId.shortForm());
+            thread.setDaemon(true);
+            return thread;
+        });
         worker.execute(this::followInterfaces);
         worker.scheduleWithFixedDelay(this::followInterfaces, recheckSeconds, recheckSeconds, TimeUnit.SECONDS);
-        if (!this.manual.isEmpty()) {
-            worker.scheduleWithFixedDelay(this::probeManualPeers, 0, recheckSeconds, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(() -> resolutions.resolveSome(closed), Resolutions.TICK_MILLIS,
+                Resolutions.TICK_MILLIS, TimeUnit.MILLISECONDS);
+        if (prober != null) { // probes wait for answers: on their own thread, so that they hold up nothing else
+            prober.scheduleWithFixedDelay(this::probeManualPeers, 0, recheckSeconds, TimeUnit.SECONDS);
         }
     }
 
@@ -142,13 +158,18 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
         }
     }
 
-    /** Asks every manually listed address who is there (worker thread). */
+    /** Asks the manually listed addresses that are due who is there (probe thread). */
     private void probeManualPeers() {
-        for (InetSocketAddress address : manual) {
+        for (InetSocketAddress address : schedule.due(manual, System.nanoTime())) {
             if (closed) {
                 return;
             }
             Optional<DiscoveredPeer> answer = ask(address);
+            if (answer.isPresent()) {
+                schedule.answered(address);
+            } else {
+                schedule.silent(address, System.nanoTime());
+            }
             DiscoveredPeer previous = answer.isPresent() ? manualPeers.put(address, answer.get())
                     : manualPeers.remove(address);
             if (previous != null) {
@@ -175,8 +196,11 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
 
     /** Recomputes what is known of {@code id} from every source and tells listeners what changed. */
     private synchronized void refresh(PeerId id) {
-        DiscoveredPeer now = peers.values().stream().filter(p -> p.id().equals(id)).findFirst()
-                .or(() -> manualPeers.values().stream().filter(p -> p.id().equals(id)).findFirst())
+        Optional<DiscoveredPeer> announced;
+        synchronized (peers) {
+            announced = peers.values().stream().filter(p -> p.id().equals(id)).findFirst();
+        }
+        DiscoveredPeer now = announced.or(() -> manualPeers.values().stream().filter(p -> p.id().equals(id)).findFirst())
                 .orElse(helloPeers.get(id));
         DiscoveredPeer before = now == null ? reported.remove(id) : reported.put(id, now);
         if (before != null && !before.equals(now)) {
@@ -223,35 +247,36 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
         @Override
         public void serviceAdded(ServiceEvent event) {
             if (!event.getName().equals(serviceName())) {
-                jmdns.requestServiceInfo(event.getType(), event.getName(), false, 1);
+                resolutions.add(jmdns, event.getType(), event.getName());
             }
         }
 
         @Override
         public void serviceResolved(ServiceEvent event) {
-            ServiceInfo info = event.getInfo();
-            String id = info.getPropertyString("id");
-            if (id == null || id.isEmpty() || closed) {
-                return; // jmdns resolves first without the TXT record: wait for the next resolution
-            }
-            PeerId peerId;
-            try {
-                peerId = new PeerId(id);
-            } catch (IllegalArgumentException e) {
-                return; // not a LanSpread peer id
-            }
-            if (peerId.equals(localId) || info.getInet4Addresses().length == 0) {
+            if (closed) {
                 return;
             }
-            int major = parse(info.getPropertyString("v"), -1);
-            String peerName = info.getPropertyString("name");
-            DiscoveredPeer peer = new DiscoveredPeer(peerId, new InetSocketAddress(info.getInet4Addresses()[0],
-                    info.getPort()), major, peerName == null ? peerId.shortForm() : peerName);
-            DiscoveredPeer previous = peers.put(event.getName(), peer);
-            if (previous != null && !previous.id().equals(peerId)) {
+            DiscoveredPeer peer = Announcements.read(event.getInfo(), protocolMajor);
+            if (peer == null || peer.id().equals(localId)) {
+                return; // not ours to report: see Announcements (jmdns also resolves first without the TXT record)
+            }
+            DiscoveredPeer previous;
+            synchronized (peers) {
+                previous = peers.remove(event.getName());
+                if (previous == null && peers.size() >= MAX_RECORDS) {
+                    var oldest = peers.entrySet().iterator().next();
+                    peers.remove(oldest.getKey());
+                    previous = oldest.getValue();
+                    evicted++;
+                    dropLog("mDNS: more than " + MAX_RECORDS + " LanSpread announcements on the LAN; forgetting the "
+                            + "oldest (" + evicted + " so far)");
+                }
+                peers.put(event.getName(), peer);
+            }
+            if (previous != null && !previous.id().equals(peer.id())) {
                 refresh(previous.id());
             }
-            refresh(peerId);
+            refresh(peer.id());
         }
 
         @Override
@@ -263,11 +288,12 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
         }
     }
 
-    private static int parse(String text, int fallback) {
-        try {
-            return text == null ? fallback : Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            return fallback;
+    /** A warning at most once a minute (a flood must not flood the log too). */
+    private void dropLog(String message) {
+        long now = System.nanoTime();
+        if (lastDropLog == 0 || now - lastDropLog > 60_000_000_000L) {
+            lastDropLog = now;
+            LOG.warning(message);
         }
     }
 
@@ -299,6 +325,9 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     public void close() {
         closed = true;
         worker.shutdownNow();
+        if (prober != null) {
+            prober.shutdownNow();
+        }
         try {
             worker.awaitTermination(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -214,4 +214,38 @@ class DiscoveryTest {
             assertTrue(discovery.peers().isEmpty());
         }
     }
+
+    /** Announces a service with the given TXT record from a bare jmdns on loopback (anyone on the LAN can). */
+    private static javax.jmdns.ServiceInfo announce(javax.jmdns.JmDNS jmdns, String name, int port,
+            java.util.Map<String, String> txt) throws Exception {
+        javax.jmdns.ServiceInfo info = javax.jmdns.ServiceInfo.create(MdnsPeerDiscovery.SERVICE_TYPE, name, port, 0, 0,
+                txt);
+        jmdns.registerService(info);
+        return info;
+    }
+
+    @Test
+    void malformedAnnouncementsAreIgnoredAndLongNamesCut() throws Exception {
+        PeerId good = randomId();
+        PeerId otherMajor = randomId();
+        Events events = new Events();
+        try (MdnsPeerDiscovery observer = peer(randomId(), 40007, "observer");
+                javax.jmdns.JmDNS stranger = javax.jmdns.JmDNS.create(InetAddress.getByName("127.0.0.1"),
+                        "stranger")) {
+            observer.addListener(events);
+            announce(stranger, "bad id", 41001, java.util.Map.of("id", "z".repeat(64), "v", "1", "name", "x"));
+            announce(stranger, "no fields", 41002, java.util.Map.of("name", "y"));
+            announce(stranger, "other major", 41003, java.util.Map.of("id", otherMajor.hex(), "v", "999"));
+            announce(stranger, "port zero", 0, java.util.Map.of("id", randomId().hex(), "v", "1"));
+            announce(stranger, "good", 41005, java.util.Map.of("id", good.hex(), "v", "1", "name", "n".repeat(200)));
+            DiscoveredPeer seen = events.awaitAppeared(good, 20);
+            assertEquals(new DiscoveredPeer(good, seen.address(), 1, "n".repeat(Announcements.MAX_NAME)), seen,
+                    "the well-formed one, its name cut");
+            Thread.sleep(1000);
+            assertEquals(List.of(seen), List.copyOf(observer.peers()).stream()
+                    .filter(p -> p.address().getPort() > 41000 || p.address().getPort() == 0).toList(),
+                    "none of the malformed ones");
+            assertTrue(observer.peers().stream().noneMatch(p -> p.id().equals(otherMajor)));
+        }
+    }
 }

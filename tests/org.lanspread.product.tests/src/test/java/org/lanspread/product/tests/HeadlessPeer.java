@@ -27,6 +27,9 @@ final class HeadlessPeer implements AutoCloseable {
     private Process process;
     private Path log;
     private final List<String> commands = new ArrayList<>();
+    /** The namespace and address of a peer on a {@link NetLab} LAN (mDNS on), or null for loopback. */
+    private NetLab lab;
+    private String host;
 
     HeadlessPeer(Path script, Path root, String name, int port, String extraVmArgs) throws IOException {
         this.script = script;
@@ -37,6 +40,13 @@ final class HeadlessPeer implements AutoCloseable {
         this.extraVmArgs = extraVmArgs;
     }
 
+    /** Runs this peer on {@code lab}'s LAN as {@code host}: its own namespace and address, mDNS discovery on. */
+    HeadlessPeer on(NetLab lab, String host) {
+        this.lab = lab;
+        this.host = host;
+        return this;
+    }
+
     static int freePort() throws IOException {
         try (var socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -45,16 +55,19 @@ final class HeadlessPeer implements AutoCloseable {
 
     /** Starts {@code lanspread headless args...}, finding {@code seeds} by their addresses. */
     HeadlessPeer start(List<HeadlessPeer> seeds, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(script.toString(), "headless"));
+        List<String> command = new ArrayList<>(lab == null ? List.of(script.toString(), "headless")
+                : lab.in(host, script.toString(), "headless"));
         command.addAll(List.of(args));
         log = data.resolveSibling("run-" + RUNS.incrementAndGet() + "-" + String.join("-", args).replace('/', '_')
                 + ".log");
         Files.createDirectories(data);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         String manual = String.join(",", seeds.stream().map(s -> "127.0.0.1:" + s.port).toList());
-        String vmargs = "-Dlanspread.transport.bind=127.0.0.1:" + port + " -Dlanspread.discovery=false"
-                + " -Dlanspread.peer.name=" + name + (manual.isEmpty() ? "" : " -Dlanspread.peers.manual=" + manual)
-                + " " + extraVmArgs;
+        String network = lab == null ? "-Dlanspread.transport.bind=127.0.0.1:" + port + " -Dlanspread.discovery=false"
+                : "-Dlanspread.transport.bind=" + lab.address(host) + ":" + port + " -Dlanspread.discovery.addresses="
+                        + lab.address(host);
+        String vmargs = network + " -Dlanspread.peer.name=" + name
+                + (manual.isEmpty() ? "" : " -Dlanspread.peers.manual=" + manual) + " " + extraVmArgs;
         builder.environment().put("LANSPREAD_GAMES_DIR", games.toString());
         builder.environment().put("LANSPREAD_DATA", data.toString());
         builder.environment().put("LANSPREAD_VMARGS", vmargs);
@@ -104,6 +117,11 @@ final class HeadlessPeer implements AutoCloseable {
         // The start script execs java, so the script's pid is the JVM's.
         new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The JVM's process id (the start script and {@code ip netns exec} exec it). */
+    long pid() {
+        return process.pid();
     }
 
     boolean alive() {

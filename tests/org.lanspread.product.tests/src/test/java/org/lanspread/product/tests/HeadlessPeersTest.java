@@ -35,22 +35,27 @@ class HeadlessPeersTest {
 
     @BeforeAll
     static void installProduct() throws Exception {
+        script = install("headless-product");
+    }
+
+    /** Unpacks the built product into {@code folder} of the build directory; returns its start script. */
+    static Path install(String folder) throws IOException, InterruptedException {
         Path archive = Path.of(System.getProperty("lanspread.product.archive"));
-        Path install = BUILD.resolve("headless-product");
+        Path install = BUILD.resolve(folder);
         run("rm", "-rf", install.toString());
         Files.createDirectories(install);
         run("tar", "-xzf", archive.toString(), "-C", install.toString());
-        script = install.resolve("lanspread/lanspread");
+        return install.resolve("lanspread/lanspread");
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
+    static String run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), String.join(" ", command) + " failed:\n" + out);
         return out;
     }
 
-    private static Path root(String test) throws IOException, InterruptedException {
+    static Path root(String test) throws IOException, InterruptedException {
         Path root = BUILD.resolve("e2e").resolve(test);
         run("rm", "-rf", root.toString());
         return Files.createDirectories(root);
