@@ -9,13 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,11 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-import java.net.Socket;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.AnnouncedGame;
@@ -52,11 +44,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
@@ -86,11 +76,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Frames on request streams (a chunk request is a few hundred bytes). */
     static final int MAX_REQUEST_FRAME = 64 * 1024;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
-    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
+    static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
+    static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
     /** The longest a shutdown waits for goodbyes to be sent. */
     static final Duration GOODBYE_BOUND = Duration.ofMillis(1500);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Sizes each accepted connection's send batches (UDP GSO) to the packets it gets: once the handshake is done,
@@ -111,19 +101,19 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         }
     }
 
-    private final ChunkServer chunks;
+    final ChunkServer chunks;
     private final ContentSource content;
     private final Session.Liveness liveness;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
-    private final Session.Owner owner = new SessionOwner();
+    final Session.Owner owner = new SessionOwner();
     private final PeerIdentity identity;
     private final String name;
-    private final int protocolMajor;
-    private final int protocolMinor;
+    final int protocolMajor;
+    final int protocolMinor;
     private final EventLoopGroup group;
     private final Channel server;
-    private final Uploads uploads;
+    final Uploads uploads;
     /** Chunk payload bytes per peer: [0] received, [1] sent. */
     private final Map<PeerId, java.util.concurrent.atomic.AtomicLongArray> traffic = new ConcurrentHashMap<>();
     private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
@@ -164,7 +154,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         this.uploads = new Uploads(limits, name);
         try {
             QuicSslContext tls = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
-                    .trustManager(new AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
+                    .trustManager(new PeerTrust.AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
             // Sends as large as each client's max_udp_payload_size allows (it is sized to the client's path).
             var codec = new QuicServerCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                     .maxSendUdpPayloadSize(Datagrams.MAX_PAYLOAD).maxRecvUdpPayloadSize(Datagrams.TOWARDS_SERVER)
@@ -178,7 +168,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                             // The client's first bidirectional stream (id 0) is the control stream.
                             int limit = stream.streamId() == 0 ? MAX_CONTROL_FRAME : MAX_REQUEST_FRAME;
                             stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(limit, 0, 4, 0, 4),
-                                    new LengthFieldPrepender(4), new ServerStream());
+                                    new LengthFieldPrepender(4), new ServerStream(QuicPeerTransport.this));
                         }
                     }).build();
             this.server = EventLoops.udp(new Bootstrap(), Datagrams.TOWARDS_SERVER).group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
@@ -226,7 +216,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Tests only: a peer id to claim instead of our own (a lying peer). */
     volatile PeerId claimInstead;
 
-    private ObjectNode hello() {
+    ObjectNode hello() {
         ObjectNode hello = JSON.createObjectNode();
         PeerId claim = claimInstead != null ? claimInstead : identity.id();
         hello.put("type", "hello").put("peerId", claim.hex()).put("major", protocolMajor)
@@ -235,183 +225,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         return hello;
     }
 
-    private static ByteBuf json(JsonNode node) {
+    static ByteBuf json(JsonNode node) {
         return Unpooled.wrappedBuffer(node.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static PeerId certificateId(QuicChannel connection) throws SSLPeerUnverifiedException, CertificateEncodingException {
-        Certificate[] chain = connection.sslEngine().getSession().getPeerCertificates();
-        return PeerId.ofCertificate(chain[0].getEncoded());
-    }
-
-    /**
-     * Server side of a stream. The hello comes first on the control stream; after it, manifest requests on the
-     * control stream, and one chunk request per further stream. A malformed or oversize frame closes that stream
-     * only; the connection and every other peer are unaffected.
-     */
-    private final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws Exception {
-            QuicChannel connection = (QuicChannel) ctx.channel().parent();
-            JsonNode message;
-            try {
-                message = JSON.readTree(frame.toString(StandardCharsets.UTF_8));
-            } catch (JsonProcessingException e) {
-                refuse(ctx, null, "protocol", "malformed JSON: " + e.getOriginalMessage(), true);
-                return;
-            }
-            String type = message.path("type").asText();
-            if (type.equals("hello")) {
-                hello(ctx, connection, message);
-                return;
-            }
-            if (connection.attr(PEER).get() == null) {
-                refuse(ctx, null, "protocol", "the hello comes first", true);
-                return;
-            }
-            Session session = ctx.channel().attr(SESSION).get();
-            if (session != null) {
-                session.touch();
-            }
-            switch (type) {
-                case "manifest-request" -> manifest(ctx, message);
-                case "chunk" -> chunk(ctx, message);
-                case "library", "library-delta", "ping", "pong", "goodbye" -> {
-                    if (session != null) {
-                        session.onMessage(message);
-                    }
-                }
-                default -> {
-                    // unknown types are ignored (newer minor versions may send them)
-                }
-            }
-        }
-
-        private void hello(ChannelHandlerContext ctx, QuicChannel connection, JsonNode message) throws Exception {
-            PeerId proven = certificateId(connection);
-            if (!proven.hex().equals(message.path("peerId").asText())) {
-                refuse(ctx, null, "identity", "your hello claims peer " + message.path("peerId").asText()
-                        + " but your certificate is peer " + proven, true);
-                return;
-            }
-            int major = message.path("major").asInt(-1);
-            if (major != protocolMajor) {
-                refuse(ctx, null, "version", "protocol " + major + "." + message.path("minor").asInt()
-                        + " is not compatible with this peer's " + protocolMajor + "." + protocolMinor, true);
-                return;
-            }
-            connection.attr(PEER).set(proven);
-            ctx.writeAndFlush(json(QuicPeerTransport.this.hello()));
-            Session session = new Session(new PeerHello(proven, major, message.path("minor").asInt(),
-                    message.path("name").asText(""), message.path("port").asInt(0)), connection, ctx.channel(), owner);
-            ctx.channel().attr(SESSION).set(session);
-            if (!opened(session)) {
-                session.goodbye();
-                session.close(); // a hello that completed while this peer was closing
-            }
-        }
-
-        private void manifest(ChannelHandlerContext ctx, JsonNode message) {
-            long id = message.path("id").asLong(-1);
-            String gameId = message.path("gameId").asText();
-            // A first manifest hashes the whole download: never on this network thread.
-            uploads.execute(() -> {
-                try {
-                    GameManifest manifest = chunks.manifest(gameId);
-                    ObjectNode reply = JSON.createObjectNode().put("type", "manifest").put("id", id);
-                    reply.set("manifest", JSON.valueToTree(manifest));
-                    ByteBuf frame = json(reply);
-                    int size = frame.readableBytes();
-                    if (size > MAX_CONTROL_FRAME) {
-                        frame.release();
-                        refuse(ctx, id, "refused", "the manifest of '" + gameId + "' is " + size
-                                + " bytes of JSON, more than the " + MAX_CONTROL_FRAME + " a message may have", false);
-                        return;
-                    }
-                    ctx.writeAndFlush(frame);
-                } catch (ChunkServer.Refused e) {
-                    refuse(ctx, id, "refused", e.getMessage(), false);
-                } catch (RuntimeException e) {
-                    refuse(ctx, id, "refused", "cannot make the manifest of '" + gameId + "': " + e.getMessage(),
-                            false);
-                }
-            });
-        }
-
-        private void chunk(ChannelHandlerContext ctx, JsonNode message) {
-            QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
-            ChunkRequest request;
-            try {
-                request = new ChunkRequest(text(message, "gameId"), text(message, "version"), text(message, "path"),
-                        message.path("offset").asLong(-1), message.path("length").asInt(-1));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                refuse(ctx, null, "refused", e.getMessage(), false);
-                stream.shutdownOutput();
-                return;
-            }
-            PeerId peer = ((QuicChannel) stream.parent()).attr(PEER).get();
-            // The disk read and the caps' pacing happen on the upload pool, never on this network thread.
-            uploads.submit(peer, new Uploads.Job() {
-                /** Read and not yet handed to Netty: released here if the job fails before it is sent. */
-                private ByteBuf bytes;
-
-                @Override
-                public int read() throws Exception {
-                    bytes = chunks.read(request, ctx.alloc());
-                    return bytes.readableBytes();
-                }
-
-                @Override
-                public void send() {
-                    ByteBuf data = bytes;
-                    bytes = null; // Netty owns it from here, also when the write fails
-                    int length = data.readableBytes();
-                    ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", length)));
-                    ctx.writeAndFlush(data).addListener(f -> {
-                        if (f.isSuccess()) {
-                            count(peer, 1, length);
-                        }
-                        stream.shutdownOutput();
-                    });
-                }
-
-                @Override
-                public void fail(Exception error) {
-                    if (bytes != null) {
-                        bytes.release();
-                        bytes = null;
-                    }
-                    String why = error instanceof ChunkServer.Refused ? error.getMessage()
-                            : "cannot read '" + request.path() + "': " + error.getMessage();
-                    refuse(ctx, null, "refused", why, false);
-                    stream.shutdownOutput();
-                }
-            });
-        }
-
-        private void refuse(ChannelHandlerContext ctx, Long id, String code, String text, boolean close) {
-            ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", code).put("message", text);
-            if (id != null) {
-                error.put("id", id);
-            }
-            var written = ctx.writeAndFlush(json(error));
-            if (close) {
-                written.addListener(ChannelFutureListener.CLOSE);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // e.g. a frame over the limit: this stream is done, the connection is not
-        }
-    }
-
-    private static String text(JsonNode message, String field) {
-        JsonNode value = message.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException("the request has no text field '" + field + "'");
-        }
-        return value.asText();
     }
 
     @Override
@@ -424,7 +239,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         try {
             QuicSslContext tls = QuicSslContextBuilder.forClient()
                     .keyManager(identity.privateKey(), null, identity.certificate())
-                    .trustManager(new PinnedCertificate(expected, mismatch)).applicationProtocols(ALPN).build();
+                    .trustManager(new PeerTrust.PinnedCertificate(expected, mismatch)).applicationProtocols(ALPN).build();
             int payload = Datagrams.payloadTo(address.getAddress());
             var codec = new QuicClientCodecBuilder().sslContext(tls).maxIdleTimeout(30, TimeUnit.SECONDS)
                     .maxSendUdpPayloadSize(Math.min(payload, Datagrams.TOWARDS_SERVER)).maxRecvUdpPayloadSize(payload)
@@ -443,7 +258,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     ch.close(); // servers open no streams towards us in this protocol version
                 }
             }).remoteAddress(address).connect().get(remaining(deadline), TimeUnit.NANOSECONDS);
-            PeerId proven = certificateId(connection);
+            PeerId proven = PeerTrust.certificateId(connection);
             ClientControl controlHandler = new ClientControl();
             QuicStreamChannel control = connection.createStream(QuicStreamType.BIDIRECTIONAL,
                     new ChannelInitializer<QuicStreamChannel>() {
@@ -518,73 +333,6 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             throw new TimeoutException("timed out");
         }
         return left;
-    }
-
-    /** Client side of the control stream: the hello reply, then replies matched to requests by id. */
-    static final class ClientControl extends SimpleChannelInboundHandler<ByteBuf> {
-        final CompletableFuture<JsonNode> hello = new CompletableFuture<>();
-        final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-        final AtomicLong ids = new AtomicLong();
-        /** Messages that arrive between the hello and the session being attached (event loop only). */
-        private final List<JsonNode> early = new ArrayList<>();
-        private Session session;
-
-        /** Attaches the session on the stream's event loop, replaying what arrived before. */
-        void attach(Channel stream, Session attached) {
-            stream.eventLoop().execute(() -> {
-                session = attached;
-                early.forEach(attached::onMessage);
-                early.clear();
-            });
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            JsonNode message;
-            try {
-                message = JSON.readTree(frame.toString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                ctx.close();
-                return;
-            }
-            if (!hello.isDone()) {
-                hello.complete(message);
-                return;
-            }
-            if (session != null) {
-                session.touch();
-            }
-            CompletableFuture<JsonNode> waiting = message.has("id") ? pending.remove(message.path("id").asLong(-1))
-                    : null;
-            if (waiting != null) {
-                waiting.complete(message);
-            } else if (session != null) {
-                session.onMessage(message);
-            } else {
-                early.add(message);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            failAll(new IOException("the peer closed the control stream"));
-        }
-
-        /**
-         * A frame over the limit or an unreadable stream: the peer is broken. Whoever waits for an answer is told
-         * why at once (not after the request timeout), and the control stream is closed.
-         */
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failAll(new IOException("the peer broke the control stream: " + cause.getMessage(), cause));
-            ctx.close();
-        }
-
-        private void failAll(IOException error) {
-            hello.completeExceptionally(error);
-            pending.values().forEach(f -> f.completeExceptionally(error));
-            pending.clear();
-        }
     }
 
     final class Connection implements PeerConnection {
@@ -742,7 +490,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     /** Registers a session; false (and nothing registered) when the transport is closing. */
-    private boolean opened(Session session) {
+    boolean opened(Session session) {
         synchronized (sessions) { // close() sets closing and takes its snapshot under the same lock
             if (closing) {
                 return false;
@@ -799,7 +547,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         sessions.forEach(s -> s.announce(changed, removed));
     }
 
-    private void count(PeerId peer, int direction, long bytes) {
+    void count(PeerId peer, int direction, long bytes) {
         if (peer != null) {
             traffic.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicLongArray(2))
                     .addAndGet(direction, bytes);
@@ -847,81 +595,5 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         uploads.close();
         stopped.complete(null);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Peers are identified by certificate fingerprints, not host names: the extended variants (which would run
-     * host-name checks) decide exactly like the plain ones.
-     */
-    private abstract static class FingerprintTrust extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
-
-    /** Servers accept any client certificate: the hello must then claim exactly the id it proves. */
-    private static final class AnyCertificate extends FingerprintTrust {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (chain == null || chain.length == 0) {
-                throw new CertificateException("a peer must present its certificate");
-            }
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a client");
-        }
-    }
-
-    /** Clients accept exactly the certificate of the peer they expect. */
-    private static final class PinnedCertificate extends FingerprintTrust {
-        private final PeerId expected;
-        private final AtomicReference<String> mismatch;
-
-        PinnedCertificate(PeerId expected, AtomicReference<String> mismatch) {
-            this.expected = expected;
-            this.mismatch = mismatch;
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            PeerId actual = PeerId.ofCertificate(chain[0].getEncoded());
-            if (expected != null && !actual.equals(expected)) {
-                String text = "expected peer " + expected + " but the certificate presented is peer " + actual;
-                mismatch.set(text);
-                throw new CertificateException(text);
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
     }
 }

@@ -27,7 +27,7 @@ class ClientControlTest {
 
     @Test
     void aFrameOverTheLimitFailsEveryWaitingRequestWithTheReasonAndClosesTheStream() throws Exception {
-        QuicPeerTransport.ClientControl control = new QuicPeerTransport.ClientControl();
+        ClientControl control = new ClientControl();
         EmbeddedChannel channel = new EmbeddedChannel(new LengthFieldBasedFrameDecoder(100, 0, 4, 0, 4), control);
         channel.writeInbound(Unpooled.wrappedBuffer(frame("{\"type\":\"hello\"}")));
         assertEquals("hello", control.hello.get().path("type").asText());
