@@ -114,6 +114,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     final Uploads uploads;
+    private final Admission admission = new Admission(connection -> connection.attr(PEER).get() != null);
     /** Chunk payload bytes per peer: [0] received, [1] sent. */
     private final Map<PeerId, java.util.concurrent.atomic.AtomicLongArray> traffic = new ConcurrentHashMap<>();
     private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
@@ -161,7 +162,12 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                     .initialMaxData(64L << 20).initialMaxStreamDataBidirectionalLocal(8L << 20)
                     .initialMaxStreamDataBidirectionalRemote(8L << 20).initialMaxStreamsBidirectional(64)
                     .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-                    .handler(SEGMENTS_TO_PATH)
+                    .handler(new ChannelInitializer<QuicChannel>() {
+                        @Override
+                        protected void initChannel(QuicChannel connection) {
+                            connection.pipeline().addLast(admission, SEGMENTS_TO_PATH);
+                        }
+                    })
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
@@ -196,6 +202,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Tests only: the socket fails as if the network stack dropped it. */
     void failSocket() {
         server.close();
+    }
+
+    /** Incoming connections held now, handshaking or not (tests). */
+    int connectionsHeld() throws Exception {
+        return server.eventLoop().submit(admission::connections).get(5, TimeUnit.SECONDS);
     }
 
     /** The most chunk uploads that ran at once so far. */
