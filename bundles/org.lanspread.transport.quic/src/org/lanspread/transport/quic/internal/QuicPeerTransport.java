@@ -76,6 +76,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Frames on request streams (a chunk request is a few hundred bytes). */
     static final int MAX_REQUEST_FRAME = 64 * 1024;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest a frame may take to arrive once its first byte has (server side). */
+    static final Duration FRAME_DEADLINE = Duration.ofSeconds(30);
+    private static final AttributeKey<UploadBudget.Account> UPLOAD_ACCOUNT = AttributeKey.valueOf("lanspread.uploads");
     static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
     static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
     /** The longest a shutdown waits for goodbyes to be sent. */
@@ -173,7 +176,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                         protected void initChannel(QuicStreamChannel stream) {
                             // The client's first bidirectional stream (id 0) is the control stream.
                             int limit = stream.streamId() == 0 ? MAX_CONTROL_FRAME : MAX_REQUEST_FRAME;
-                            stream.pipeline().addLast(new LengthFieldBasedFrameDecoder(limit, 0, 4, 0, 4),
+                            stream.pipeline().addLast(new FrameDecoder(limit, frameDeadline),
                                     new LengthFieldPrepender(4), new ServerStream(QuicPeerTransport.this));
                         }
                     }).build();
@@ -184,6 +187,8 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot start the QUIC transport on " + bind + ": " + e.getMessage(), e);
         }
+        // Connections that hold upload bytes and take none are closed (UploadBudget).
+        group.scheduleAtFixedRate(uploads.budget()::sweep, 1, 1, TimeUnit.SECONDS);
         server.closeFuture().addListener(f -> {
             if (closing) {
                 stopped.complete(null);
@@ -202,6 +207,20 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     /** Tests only: the socket fails as if the network stack dropped it. */
     void failSocket() {
         server.close();
+    }
+
+    /** The connection's share of the upload budget (made at its first chunk request; event loop). */
+    UploadBudget.Account uploadAccount(QuicChannel connection) {
+        UploadBudget.Account account = connection.attr(UPLOAD_ACCOUNT).get();
+        if (account == null) {
+            UploadBudget budget = uploads.budget();
+            UploadBudget.Account opened = budget.open("peer " + connection.attr(PEER).get().shortForm() + " at "
+                    + connection.remoteSocketAddress(), connection::close);
+            connection.attr(UPLOAD_ACCOUNT).set(opened);
+            connection.closeFuture().addListener(f -> budget.closed(opened));
+            account = opened;
+        }
+        return account;
     }
 
     /** Incoming connections held now, handshaking or not (tests). */
@@ -223,6 +242,9 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) server.localAddress();
     }
+
+    /** The frame deadline of streams accepted from now on ({@link #FRAME_DEADLINE}; tests shorten it). */
+    volatile Duration frameDeadline = FRAME_DEADLINE;
 
     /** Tests only: a peer id to claim instead of our own (a lying peer). */
     volatile PeerId claimInstead;

@@ -5,6 +5,8 @@ import static org.lanspread.transport.quic.internal.QuicPeerTransport.MAX_CONTRO
 import static org.lanspread.transport.quic.internal.QuicPeerTransport.PEER;
 import static org.lanspread.transport.quic.internal.QuicPeerTransport.SESSION;
 import static org.lanspread.transport.quic.internal.QuicPeerTransport.json;
+import static org.lanspread.transport.quic.internal.RequestFields.integer;
+import static org.lanspread.transport.quic.internal.RequestFields.text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -31,6 +33,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
  */
 final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
 
+    static final int MAX_ECHO = 200;
+
     private final QuicPeerTransport transport;
 
     ServerStream(QuicPeerTransport transport) {
@@ -49,6 +53,10 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
         }
         String type = message.path("type").asText();
         if (type.equals("hello")) {
+            if (((QuicStreamChannel) ctx.channel()).streamId() != 0 || connection.attr(PEER).get() != null) {
+                drop(ctx, connection, "one hello per connection, on the control stream");
+                return;
+            }
             hello(ctx, connection, message);
             return;
         }
@@ -99,8 +107,15 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private void manifest(ChannelHandlerContext ctx, JsonNode message) {
-        long id = message.path("id").asLong(-1);
-        String gameId = message.path("gameId").asText();
+        long id;
+        String gameId;
+        try {
+            id = integer(message, "id", 0, Long.MAX_VALUE);
+            gameId = text(message, "gameId");
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, null, "refused", e.getMessage(), false);
+            return;
+        }
         // A first manifest hashes the whole download: never on this network thread.
         transport.uploads.execute(() -> {
             try {
@@ -118,9 +133,8 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
                 ctx.writeAndFlush(frame);
             } catch (ChunkServer.Refused e) {
                 refuse(ctx, id, "refused", e.getMessage(), false);
-            } catch (RuntimeException e) {
-                refuse(ctx, id, "refused", "cannot make the manifest of '" + gameId + "': " + e.getMessage(),
-                        false);
+            } catch (RuntimeException | Error e) { // an Error too: the requester is told instead of waiting
+                refuse(ctx, id, "refused", "cannot make the manifest of '" + gameId + "': " + e, false);
             }
         });
     }
@@ -130,54 +144,22 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
         ChunkRequest request;
         try {
             request = new ChunkRequest(text(message, "gameId"), text(message, "version"), text(message, "path"),
-                    message.path("offset").asLong(-1), message.path("length").asInt(-1));
+                    integer(message, "offset", 0, Long.MAX_VALUE), (int) integer(message, "length", 1,
+                            Integer.MAX_VALUE));
         } catch (IllegalArgumentException | NullPointerException e) {
             refuse(ctx, null, "refused", e.getMessage(), false);
             stream.shutdownOutput();
             return;
         }
-        PeerId peer = ((QuicChannel) stream.parent()).attr(PEER).get();
-        // The disk read and the caps' pacing happen on the upload pool, never on this network thread.
-        transport.uploads.submit(peer, new Uploads.Job() {
-            /** Read and not yet handed to Netty: released here if the job fails before it is sent. */
-            private ByteBuf bytes;
-
-            @Override
-            public int read() throws Exception {
-                bytes = transport.chunks.read(request, ctx.alloc());
-                return bytes.readableBytes();
-            }
-
-            @Override
-            public void send() {
-                ByteBuf data = bytes;
-                bytes = null; // Netty owns it from here, also when the write fails
-                int length = data.readableBytes();
-                ctx.write(json(JSON.createObjectNode().put("type", "chunk-data").put("length", length)));
-                ctx.writeAndFlush(data).addListener(f -> {
-                    if (f.isSuccess()) {
-                        transport.count(peer, 1, length);
-                    }
-                    stream.shutdownOutput();
-                });
-            }
-
-            @Override
-            public void fail(Exception error) {
-                if (bytes != null) {
-                    bytes.release();
-                    bytes = null;
-                }
-                String why = error instanceof ChunkServer.Refused ? error.getMessage()
-                        : "cannot read '" + request.path() + "': " + error.getMessage();
-                refuse(ctx, null, "refused", why, false);
-                stream.shutdownOutput();
-            }
-        });
+        QuicChannel connection = stream.parent();
+        // Read on the upload pool once its bytes fit the upload budget, never on this network thread.
+        transport.uploads.submit(transport.uploadAccount(connection), connection.attr(PEER).get(), request.length(),
+                new ChunkUpload(transport, ctx, request, connection.attr(PEER).get()));
     }
 
-    private void refuse(ChannelHandlerContext ctx, Long id, String code, String text, boolean close) {
-        ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", code).put("message", text);
+    /** Sends the documented error frame (its text cut to a bounded size); {@code close}: then closes the stream. */
+    static void refuse(ChannelHandlerContext ctx, Long id, String code, String text, boolean close) {
+        ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", code).put("message", cut(text));
         if (id != null) {
             error.put("id", id);
         }
@@ -187,16 +169,20 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
         }
     }
 
+    /** A protocol violation that ends the connection: the error frame, then the connection is closed. */
+    private static void drop(ChannelHandlerContext ctx, QuicChannel connection, String text) {
+        ObjectNode error = JSON.createObjectNode().put("type", "error").put("code", "protocol").put("message", text);
+        ctx.writeAndFlush(json(error)).addListener(f -> connection.close());
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close(); // e.g. a frame over the limit: this stream is done, the connection is not
     }
 
-    private static String text(JsonNode message, String field) {
-        JsonNode value = message.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException("the request has no text field '" + field + "'");
-        }
-        return value.asText();
+    /** {@code text}, cut to {@value #MAX_ECHO} characters: an error never echoes a whole oversized request. */
+    static String cut(String text) {
+        return text == null || text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "... ("
+                + text.length() + " characters)";
     }
 }

@@ -12,9 +12,10 @@ import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.UploadLimits;
 
 /**
- * Serves chunk requests off the network threads: disk reads run on a small pool whose size is the concurrent-upload
- * cap (requests beyond it wait in order), and each send is paced to the global and per-peer rate caps. The pool is
- * owned by the transport and stopped with it.
+ * Serves chunk requests off the network threads: a request waits (without a thread) until its bytes fit the upload
+ * memory budget ({@link UploadBudget}), then its disk read runs on a small pool whose size is the concurrent-upload
+ * cap, and each send is paced to the global and per-peer rate caps. The pool is owned by the transport and stopped
+ * with it.
  */
 final class Uploads implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class Uploads implements AutoCloseable {
     private final Map<PeerId, Pacer> perPeer = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    private final UploadBudget budget = new UploadBudget(System::nanoTime);
 
     Uploads(UploadLimits limits, String owner) {
         this.limits = limits;
@@ -45,11 +47,14 @@ final class Uploads implements AutoCloseable {
         /** Reads the bytes; returns how many will be sent. Errors are the job's to report. */
         int read() throws Exception;
 
-        /** Sends what was read (called after pacing). */
-        void send();
+        /**
+         * Sends what was read (called after pacing); calls {@link UploadBudget.Lease#progress} as the bytes leave
+         * and {@link UploadBudget.Lease#release} once they all have, or the send failed.
+         */
+        void send(UploadBudget.Lease lease);
 
-        /** The transport is closing or the read failed: report it to the requester. */
-        void fail(Exception error);
+        /** The transport is closing, the read failed or ran out of memory: tell the requester, free the bytes. */
+        void fail(Throwable error);
     }
 
     /** Runs other disk-bound work for peers (e.g. making a manifest) on the pool; dropped once it is closed. */
@@ -61,17 +66,29 @@ final class Uploads implements AutoCloseable {
         }
     }
 
-    void submit(PeerId peer, Job job) {
-        try {
-            pool.execute(() -> run(peer, job));
-        } catch (RejectedExecutionException e) {
-            fail(job, new IllegalStateException("this peer is shutting down"));
-        }
+    /**
+     * Queues a job of {@code bytes}: it is read once they fit the connection's and the global upload budget, and
+     * holds them until its bytes have left. Never blocks the caller.
+     */
+    void submit(UploadBudget.Account account, PeerId peer, long bytes, Job job) {
+        budget.request(account, bytes, lease -> {
+            try {
+                pool.execute(() -> run(peer, lease, job));
+            } catch (RejectedExecutionException e) {
+                lease.release();
+                fail(job, new IllegalStateException("this peer is shutting down"));
+            }
+        });
     }
 
-    private void run(PeerId peer, Job job) {
+    UploadBudget budget() {
+        return budget;
+    }
+
+    private void run(PeerId peer, UploadBudget.Lease lease, Job job) {
         int now = running.incrementAndGet();
         peak.accumulateAndGet(now, Math::max);
+        boolean sending = false;
         try {
             int bytes = job.read();
             long waitNanos = Math.max(global.reserve(bytes), perPeer
@@ -79,19 +96,25 @@ final class Uploads implements AutoCloseable {
             if (waitNanos > 0) {
                 TimeUnit.NANOSECONDS.sleep(waitNanos);
             }
-            job.send();
+            sending = true;
+            job.send(lease);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(job, new IllegalStateException("this peer is shutting down"));
-        } catch (Exception e) {
-            fail(job, e);
+        } catch (Throwable e) { // an Error too (e.g. out of direct memory): the requester is told, nothing leaks
+            if (!sending) {
+                fail(job, e);
+            }
         } finally {
+            if (!sending) {
+                lease.release();
+            }
             running.decrementAndGet();
         }
     }
 
     /** Tells the requester; when the network threads are already gone (closing), there is nobody left to tell. */
-    private static void fail(Job job, Exception error) {
+    private static void fail(Job job, Throwable error) {
         try {
             job.fail(error);
         } catch (RejectedExecutionException e) {
