@@ -19,7 +19,8 @@ final class ProcessSampler implements AutoCloseable {
      *                      compiler and GC workers; upload workers, up to the pool's fixed size): what must come back
      *                      to its idle level after a flood
      */
-    record Sample(long millis, String phase, int threads, int steadyThreads, long rssKib, int fds) {
+    record Sample(long millis, String phase, int threads, int steadyThreads, long rssKib, int fds,
+            List<String> steadyNames) {
     }
 
     /** Thread names (as the kernel keeps them: 15 characters) of threads started and kept on demand. */
@@ -71,11 +72,14 @@ final class ProcessSampler implements AutoCloseable {
             }
         }
         int steady = 0;
+        List<String> names = new ArrayList<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    if (!ON_DEMAND.matcher(Files.readString(task.resolve("comm")).strip()).matches()) {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (!ON_DEMAND.matcher(name).matches()) {
                         steady++;
+                        names.add(name);
                     }
                 } catch (IOException e) {
                     // the thread ended meanwhile
@@ -86,7 +90,8 @@ final class ProcessSampler implements AutoCloseable {
         try (var list = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds = (int) list.count();
         }
-        return new Sample((System.nanoTime() - start) / 1_000_000, phase, threads, steady, rss, fds);
+        java.util.Collections.sort(names);
+        return new Sample((System.nanoTime() - start) / 1_000_000, phase, threads, steady, rss, fds, names);
     }
 
     List<Sample> samples(Predicate<Sample> which) {
