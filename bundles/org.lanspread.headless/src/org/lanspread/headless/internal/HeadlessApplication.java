@@ -72,7 +72,8 @@ public class HeadlessApplication implements IApplication {
         if (status.state() != RuntimeStatus.State.RUNNING) {
             System.err.println("lanspread: the peer runtime is " + status.state().name().toLowerCase(Locale.ROOT)
                     + (status.error() == null ? "" : ": " + status.component() + ": " + status.error()));
-            return RUNTIME_FAILED;
+            // Another LanSpread uses this state directory: refused, not failed.
+            return "state-lock".equals(status.component()) ? REFUSED : RUNTIME_FAILED;
         }
         try {
             if (cli.gameId() != null) {
@@ -135,8 +136,40 @@ public class HeadlessApplication implements IApplication {
     }
 
     private int serve(PeerRuntime runtime) throws InterruptedException {
-        Thread hook = new Thread(stop::countDown, "lanspread headless stop");
+        // SIGTERM or Ctrl-C: the loop below stops the runtime (goodbyes, files closed); then this process ends with
+        // what the loop returned (0 for a clean stop), not with the signal's 143 or 130.
+        CountDownLatch served = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger result = new java.util.concurrent.atomic.AtomicInteger(OK);
+        java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
+            stop.countDown();
+            try {
+                if (served.await(10, TimeUnit.SECONDS)) {
+                    out.flush();
+                    Runtime.getRuntime().halt(result.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lanspread headless stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            result.set(serveUntilStopped(runtime));
+            return result.get();
+        } finally {
+            served.countDown();
+            if (!signalled.get()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+        }
+    }
+
+    private int serveUntilStopped(PeerRuntime runtime) throws InterruptedException {
         out.println(stamp() + " serving " + runtime.snapshot().games().stream().filter(g -> g.localVersion() != null)
                 .count() + " local game(s) (runtime running since " + since(runtime) + "); stop with Ctrl-C");
         out.flush();

@@ -72,7 +72,7 @@ public class LocalGameLibrary implements GameLibrary {
     LocalGameLibrary(Path stateDirectory, Path gameDirectory) throws IOException, InvalidGameDirectoryException {
         this.gameDirectory = validate(gameDirectory);
         Files.createDirectories(stateDirectory);
-        this.store = StateStore.open(stateDirectory.resolve(STATE_FILE));
+        this.store = StateStore.open(stateDirectory.resolve(STATE_FILE), LOG::warning);
         // Until the first scan, consumers see the last known state.
         this.snapshot = new LibrarySnapshot(0, this.gameDirectory, store.loadGames());
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.lanspread.api.library.Availability;
 import org.lanspread.api.library.LocalGame;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -46,6 +47,46 @@ final class StateStore implements AutoCloseable {
         this.connection = connection;
     }
 
+    /** A state file SQLite finds damaged (not a database, corrupt, or failing its quick check). */
+    static final class DamagedStateException extends IOException {
+        DamagedStateException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A state file from a newer LanSpread: refused and left untouched. */
+    static final class NewerStateException extends IOException {
+        NewerStateException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Opens the state, healing a damaged one: a file that SQLite cannot open or that fails {@code PRAGMA
+     * quick_check} holds nothing the disk cannot tell again, so it is moved aside as
+     * {@code library.db.damaged-<time>} (with its WAL files) and a new one is made; {@code healed} is told what was
+     * done. A file from a newer LanSpread is refused and left untouched.
+     */
+    static StateStore open(Path file, java.util.function.Consumer<String> healed) throws IOException {
+        try {
+            return open(file);
+        } catch (DamagedStateException e) {
+            String stamp = java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-');
+            Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + stamp);
+            Files.move(file, aside);
+            for (String suffix : List.of("-wal", "-shm")) {
+                Path extra = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(extra)) {
+                    Files.move(extra, aside.resolveSibling(aside.getFileName() + suffix));
+                }
+            }
+            StateStore fresh = open(file);
+            healed.accept("the library state " + file + " was damaged (" + e.getMessage() + "); it was moved to "
+                    + aside.getFileName() + " and rebuilt from the game directory");
+            return fresh;
+        }
+    }
+
     static StateStore open(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         SQLiteConfig config = new SQLiteConfig();
@@ -66,6 +107,10 @@ final class StateStore implements AutoCloseable {
             }
             return store;
         } catch (SQLException e) {
+            if (e instanceof org.sqlite.SQLiteException lite && (lite.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB
+                    || lite.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT)) {
+                throw new DamagedStateException(e.getMessage(), e);
+            }
             throw new IOException("cannot open the library state " + file + ": " + e.getMessage(), e);
         }
     }
@@ -79,8 +124,14 @@ final class StateStore implements AutoCloseable {
     private void migrate() throws IOException, SQLException {
         int version = schemaVersion();
         if (version > SCHEMA_VERSION) {
-            throw new IOException("the library state " + file + " was written by a newer LanSpread (schema "
+            throw new NewerStateException("the library state " + file + " was written by a newer LanSpread (schema "
                     + version + "; this one knows up to " + SCHEMA_VERSION + "): it is left untouched");
+        }
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA quick_check")) {
+            String verdict = r.next() ? r.getString(1) : "no answer";
+            if (!"ok".equals(verdict)) {
+                throw new DamagedStateException("quick_check: " + verdict, null);
+            }
         }
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA journal_mode = WAL");

@@ -81,6 +81,7 @@ final class RuntimeCore {
     private volatile PeerTransport transport;
     private volatile PeerConnections connections;
     private volatile PeerWatch peers;
+    private volatile StateLock stateLock;
     private volatile GamesSnapshot snapshot = GamesSnapshot.empty();
     private volatile long lastProgressPublish;
     private volatile boolean stopping;
@@ -131,6 +132,12 @@ final class RuntimeCore {
         }
         RuntimeSettings settings = this.settings;
         try {
+            stateLock = StateLock.acquire(settings.stateDirectory());
+        } catch (IOException | RuntimeException e) {
+            fail(e instanceof StateLock.HeldException ? StateLock.COMPONENT : "state", e);
+            return;
+        }
+        try {
             // The initial game directory is installed directly: no command sent to ourselves.
             library = deps.libraries().open(settings.stateDirectory(), settings.gameDirectory());
             registrations.add(library.addListener(this::libraryChanged));
@@ -169,7 +176,7 @@ final class RuntimeCore {
         String message = Supervisor.describe(error);
         // A setting that cannot be used is the user's to fix: its message says all, a stack trace would bury it.
         LOG.log(Level.SEVERE, "the peer runtime failed: " + component + ": " + message,
-                error == invalid ? null : error);
+                error == invalid || error instanceof StateLock.HeldException ? null : error);
         setStatus(RuntimeStatus.failed(component, message));
         deps.post(RuntimeTopics.RUNTIME_FAILED, Map.of(RuntimeTopics.COMPONENT, component, RuntimeTopics.ERROR,
                 message));
@@ -230,6 +237,10 @@ final class RuntimeCore {
             GameLibrary lib = library;
             if (lib != null) {
                 lib.close();
+            }
+            StateLock lock = stateLock;
+            if (lock != null) {
+                lock.close(); // last: the next runtime on this state directory may start now
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

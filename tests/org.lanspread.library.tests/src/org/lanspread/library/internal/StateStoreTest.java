@@ -95,4 +95,74 @@ class StateStoreTest {
         assertTrue(e.getMessage().contains("games[1]"), e.getMessage());
         assertTrue(!library.snapshot().games().containsKey("ok"), "a rejected file imports nothing");
     }
+
+    /** A state file with games and cached hashes, then damaged by {@code damage}. */
+    private static Path damagedState(Path dir, java.util.function.Consumer<Path> damage) throws Exception {
+        Path db = dir.resolve("library.db");
+        try (StateStore store = StateStore.open(db)) {
+            store.saveFile("quake3", "quake3.rar", new StateStore.CachedFile(10, 20, 4, List.of("ab", "cd")));
+        }
+        for (String suffix : List.of("-wal", "-shm")) {
+            Files.deleteIfExists(dir.resolve("library.db" + suffix));
+        }
+        damage.accept(db);
+        return db;
+    }
+
+    private static void healsAndRebuilds(Path dir, Path db) throws Exception {
+        byte[] damaged = Files.readAllBytes(db);
+        List<String> told = new java.util.ArrayList<>();
+        try (StateStore store = StateStore.open(db, told::add)) {
+            assertEquals(StateStore.SCHEMA_VERSION, store.schemaVersion());
+            assertTrue(store.loadGames().isEmpty(), "a new state, to be rebuilt by the scan");
+        }
+        assertEquals(1, told.size(), "told once: " + told);
+        assertTrue(told.get(0).contains("damaged") && told.get(0).contains("rebuilt"), told.get(0));
+        List<Path> aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("library.db.damaged-")).toList();
+        }
+        assertEquals(1, aside.size(), "the damaged file is kept aside: " + aside);
+        assertArrayEquals(damaged, Files.readAllBytes(aside.get(0)), "byte for byte");
+        try (StateStore again = StateStore.open(db, told::add)) {
+            assertEquals(1, told.size(), "a healthy file is not healed again");
+        }
+    }
+
+    @Test
+    void aStateFileOverwrittenWithGarbageIsMovedAsideAndRebuilt(@TempDir Path dir) throws Exception {
+        Path db = damagedState(dir, file -> {
+            byte[] garbage = new byte[8192];
+            new java.util.Random(5).nextBytes(garbage);
+            try {
+                Files.write(file, garbage);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        healsAndRebuilds(dir, db);
+    }
+
+    @Test
+    void aTruncatedStateFileIsMovedAsideAndRebuilt(@TempDir Path dir) throws Exception {
+        Path db = damagedState(dir, file -> {
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(Files.size(file) / 2 + 100);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        healsAndRebuilds(dir, db);
+    }
+
+    @Test
+    void aNewerStateFileIsNotHealedButRefused(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("library.db");
+        sql(db, "CREATE TABLE future (x INT)", "PRAGMA user_version = 99");
+        byte[] before = Files.readAllBytes(db);
+        List<String> told = new java.util.ArrayList<>();
+        assertThrows(StateStore.NewerStateException.class, () -> StateStore.open(db, told::add));
+        assertTrue(told.isEmpty());
+        assertArrayEquals(before, Files.readAllBytes(db));
+    }
 }

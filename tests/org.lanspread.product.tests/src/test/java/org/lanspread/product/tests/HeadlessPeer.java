@@ -111,6 +111,16 @@ final class HeadlessPeer implements AutoCloseable {
                 + " s; output:\n" + output());
     }
 
+    /** SIGTERM, as a service manager stops a peer; returns its exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(name + " did not end within 15 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     /** kill -9: no shutdown hook, no goodbye, files as they are. */
     void kill9() throws InterruptedException, IOException {
         long pid = process.pid();

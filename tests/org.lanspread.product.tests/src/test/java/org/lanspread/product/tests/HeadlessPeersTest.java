@@ -349,4 +349,57 @@ class HeadlessPeersTest {
             new ProcessBuilder("umount", leech.games.toString()).inheritIO().start().waitFor();
         }
     }
+
+    @Test
+    void aDamagedStateDatabaseIsRebuiltAndThePeerServes() throws Exception {
+        Path root = root("damaged-state");
+        HeadlessPeer seed = peer(root, "seed", "");
+        game(seed.games, "doom", "1.9", 2 * MIB, 8);
+        HeadlessPeer leech = peer(root, "leech", "");
+        try {
+            seed.start(List.of(), "games", "--wait", "0");
+            assertEquals(0, seed.await(60), seed.output());
+            Path db = seed.data.resolve("lanspread/library.db");
+            assertTrue(Files.size(db) > 0, "the state exists");
+            byte[] garbage = new byte[16384];
+            new java.util.Random(3).nextBytes(garbage);
+            Files.write(db, garbage);
+            Files.deleteIfExists(db.resolveSibling("library.db-wal"));
+            seed.start(List.of(), "serve").awaitLine("Z serving 1 local game", 60);
+            String told = seed.output();
+            assertTrue(told.contains("was damaged") && told.contains("rebuilt from the game directory"), told);
+            leech.start(List.of(seed), "download", "doom", "--wait", "30");
+            assertEquals(0, leech.await(60), leech.output());
+            assertSameDownload(seed.games.resolve("doom"), leech.games.resolve("doom"));
+        } finally {
+            seed.close();
+            leech.close();
+        }
+    }
+
+    @Test
+    void aSecondRuntimeOnTheSameStateIsRefusedAndSigtermEndsTheFirstWithZero() throws Exception {
+        Path root = root("state-lock");
+        HeadlessPeer seed = peer(root, "seed", "");
+        game(seed.games, "doom", "1.9", 2 * MIB, 9);
+        HeadlessPeer second = new HeadlessPeer(script, root, "seed", HeadlessPeer.freePort(), ""); // same folders
+        HeadlessPeer leech = peer(root, "leech", "");
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving 1 local game", 60);
+            second.start(List.of(), "games", "--wait", "0");
+            assertEquals(4, second.await(60), "refused:\n" + second.output());
+            String refusal = second.output();
+            assertTrue(refusal.contains("is in use by another LanSpread (process " + seed.pid())
+                    && refusal.contains(seed.data.toString()), refusal);
+            leech.start(List.of(seed), "download", "doom", "--wait", "30");
+            assertEquals(0, leech.await(60), "the first one still serves:\n" + leech.output());
+            assertEquals(0, seed.terminate(), "a clean stop on SIGTERM:\n" + seed.output());
+            second.start(List.of(), "games", "--wait", "0");
+            assertEquals(0, second.await(60), "free again once the first stopped:\n" + second.output());
+        } finally {
+            seed.close();
+            second.close();
+            leech.close();
+        }
+    }
 }
