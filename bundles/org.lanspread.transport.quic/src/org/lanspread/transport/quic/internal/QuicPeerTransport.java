@@ -2,7 +2,6 @@ package org.lanspread.transport.quic.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 
 
-import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.AnnouncedGame;
-import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerHello;
@@ -35,7 +32,6 @@ import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.UploadLimits;
 import org.lanspread.api.transport.TransportException.Reason;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -328,7 +324,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             PeerHello remote = new PeerHello(claimed, major, answer.path("minor").asInt(), answer.path("name").asText(),
                     answer.path("port").asInt(0));
             Session session = new Session(remote, connection, control, owner);
-            Connection opened = new Connection(connection, owned, control, controlHandler, session, remote);
+            QuicConnection opened = new QuicConnection(this, connection, owned, control, controlHandler, session, remote);
             if (!opened(session)) {
                 opened.close(); // says goodbye: the other side does not wait for a timeout
                 throw new TransportException(Reason.UNREACHABLE, "this peer's transport closed while connecting");
@@ -366,160 +362,6 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             throw new TimeoutException("timed out");
         }
         return left;
-    }
-
-    final class Connection implements PeerConnection {
-        private final QuicChannel quic;
-        private final Channel udp;
-        private final QuicStreamChannel control;
-        private final ClientControl controlHandler;
-        private final Session session;
-        private final PeerHello remoteHello;
-
-        Connection(QuicChannel quic, Channel udp, QuicStreamChannel control, ClientControl controlHandler,
-                Session session, PeerHello remoteHello) {
-            this.quic = quic;
-            this.udp = udp;
-            this.control = control;
-            this.controlHandler = controlHandler;
-            this.session = session;
-            this.remoteHello = remoteHello;
-        }
-
-        @Override
-        public PeerId remoteId() {
-            return remoteHello.peerId();
-        }
-
-        /** For tests that speak the protocol badly on purpose. */
-        QuicChannel quic() {
-            return quic;
-        }
-
-        @Override
-        public PeerHello remoteHello() {
-            return remoteHello;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return quic.isActive();
-        }
-
-        @Override
-        public GameManifest manifest(String gameId) throws TransportException {
-            long id = controlHandler.ids.incrementAndGet();
-            CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-            controlHandler.pending.put(id, reply);
-            if (!control.isActive()) { // closed after a failure: nobody would answer
-                reply.completeExceptionally(new IOException("the control stream is closed"));
-            }
-            control.writeAndFlush(json(JSON.createObjectNode().put("type", "manifest-request").put("id", id)
-                    .put("gameId", gameId)));
-            JsonNode answer = await(reply, "the manifest of '" + gameId + "'");
-            if ("error".equals(answer.path("type").asText())) {
-                throw new TransportException(Reason.REFUSED, "peer " + remoteId().shortForm() + " refused the manifest of '"
-                        + gameId + "': " + answer.path("message").asText());
-            }
-            try {
-                return JSON.treeToValue(answer.get("manifest"), GameManifest.class);
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm()
-                        + " sent an unreadable manifest: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void fetch(ChunkRequest request, ByteBuffer into) throws TransportException {
-            if (into.remaining() < request.length()) {
-                throw new IllegalArgumentException("no room for " + request.length() + " bytes");
-            }
-            ChunkReceiver receiver = new ChunkReceiver(JSON, MAX_REQUEST_FRAME, into, request.length());
-            QuicStreamChannel stream;
-            try {
-                stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                    @Override
-                    protected void initChannel(QuicStreamChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldPrepender(4), receiver);
-                    }
-                }).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new TransportException(Reason.UNREACHABLE, "cannot open a stream to peer " + remoteId().shortForm()
-                        + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
-            }
-            int start = into.position();
-            boolean received = false;
-            try {
-                stream.writeAndFlush(json(JSON.createObjectNode().put("type", "chunk").put("gameId", request.gameId())
-                        .put("version", request.version()).put("path", request.path()).put("offset", request.offset())
-                        .put("length", request.length())));
-                JsonNode head = awaitChunk(receiver.header(), request);
-                if ("error".equals(head.path("type").asText())) {
-                    throw new TransportException(Reason.REFUSED, "peer " + remoteId().shortForm() + " refused "
-                            + request.path() + " @" + request.offset() + ": " + head.path("message").asText());
-                }
-                if (head.path("length").asInt(-1) != request.length()) {
-                    throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " announced "
-                            + head.path("length").asText() + " bytes for a request of " + request.length());
-                }
-                awaitChunk(receiver.done(), request);
-                received = true;
-                count(remoteId(), 0, request.length());
-            } finally {
-                if (received) {
-                    stream.close();
-                } else {
-                    // The receiver writes into the caller's buffer on the event loop: once the close has run there,
-                    // it never writes again, and the buffer is the caller's to reuse.
-                    stream.close().awaitUninterruptibly(REQUEST_TIMEOUT.toMillis());
-                    into.position(start);
-                }
-            }
-        }
-
-        /** As {@link #await}; a peer that broke the chunk protocol is named for it. */
-        private <T> T awaitChunk(CompletableFuture<T> future, ChunkRequest request) throws TransportException {
-            try {
-                return await(future, "a chunk of '" + request.path() + "'");
-            } catch (TransportException e) {
-                if (e.getCause() instanceof ChunkReceiver.Violation violation) {
-                    throw new TransportException(Reason.PROTOCOL, "peer " + remoteId().shortForm() + " "
-                            + violation.getMessage(), violation);
-                }
-                throw e;
-            }
-        }
-
-        private <T> T await(CompletableFuture<T> future, String what) throws TransportException {
-            try {
-                return future.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw new TransportException(Reason.UNREACHABLE, "peer " + remoteId().shortForm() + " did not send "
-                        + what + ": " + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new TransportException(Reason.UNREACHABLE, "peer " + remoteId().shortForm() + " did not send "
-                        + what + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
-            }
-        }
-
-        /** Says goodbye (waiting a bounded time for it to be sent), then closes. */
-        @Override
-        public void close() {
-            session.goodbye().awaitUninterruptibly(GOODBYE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            quic.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-            udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        }
-
-        /** Ends without a goodbye, as a crash would (for tests). */
-        void abandon() {
-            udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        }
     }
 
     /** Registers a session; false (and nothing registered) when the transport is closing. */

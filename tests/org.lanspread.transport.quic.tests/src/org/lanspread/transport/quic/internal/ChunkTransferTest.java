@@ -284,7 +284,7 @@ class ChunkTransferTest {
     }
 
     private static QuicStreamChannel rawStream(PeerConnection connection) throws Exception {
-        return ((QuicPeerTransport.Connection) connection).quic()
+        return ((QuicConnection) connection).quic()
                 .createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {

@@ -103,7 +103,7 @@ class HostilePeerTest {
                 QuicPeerTransport mallory = new QuicPeerTransport(dir.resolve("mallory"), loopback(), "mallory",
                         ContentSource.NONE);
                 PeerConnection connection = mallory.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
-            var quic = ((QuicPeerTransport.Connection) connection).quic();
+            var quic = ((QuicConnection) connection).quic();
             // An unknown message type after the hello: ignored.
             QuicStreamChannel unknown = raw(quic);
             byte[] teleport = "{\"type\":\"teleport\",\"to\":\"mars\"}".getBytes(StandardCharsets.UTF_8);
@@ -127,7 +127,7 @@ class HostilePeerTest {
                 try (QuicPeerTransport fuzzer = new QuicPeerTransport(dir.resolve("fuzzer" + round), loopback(),
                         "fuzzer", ContentSource.NONE);
                         PeerConnection fuzz = fuzzer.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
-                    var fuzzQuic = ((QuicPeerTransport.Connection) fuzz).quic();
+                    var fuzzQuic = ((QuicConnection) fuzz).quic();
                     for (int i = 0; i < 60; i++) {
                         QuicStreamChannel stream = raw(fuzzQuic);
                         byte[] junk = new byte[random.nextInt(300)];

@@ -129,7 +129,7 @@ class SessionTest {
             Thread.sleep(500);
             assertTrue(atBob.events.isEmpty(), "pings keep a quiet but healthy session alive: " + atBob.events);
 
-            ((QuicPeerTransport.Connection) connection).abandon(); // vanishes without a goodbye, like a crash
+            ((QuicConnection) connection).abandon(); // vanishes without a goodbye, like a crash
             long start = System.nanoTime();
             assertEquals("gone TIMEOUT", atBob.next());
             long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
