@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     private final Supplier<List<InetAddress>> addresses;
     private final Map<InetAddress, JmDNS> instances = new ConcurrentHashMap<>();
     /** mDNS announcements, by service name, oldest first; at most {@link #MAX_RECORDS}. */
-    private final Map<String, DiscoveredPeer> peers = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    private final Map<String, DiscoveredPeer> peers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService prober;

@@ -3,9 +3,11 @@ package org.lanspread.transport.quic.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -147,7 +149,7 @@ final class UploadBudget {
             long active = accounts.stream().filter(a -> a.held > 0 || !a.waiting.isEmpty()).count();
             long share = Math.max(MIN_SHARE_BYTES, Math.min(perConnection, global / Math.max(1, active)));
             List<Account> turn = accounts.stream().filter(a -> !a.waiting.isEmpty())
-                    .sorted(java.util.Comparator.comparingLong(a -> a.held)).toList();
+                    .sorted(Comparator.comparingLong(a -> a.held)).toList();
             for (Account account : turn) {
                 Pending next = account.waiting.peek();
                 boolean withinShare = account.held == 0 || account.held + next.bytes() <= share;
@@ -205,7 +207,7 @@ final class UploadBudget {
         long now = clock.getAsLong();
         StringBuilder out = new StringBuilder();
         for (Account a : accounts) {
-            out.append(String.format(java.util.Locale.ROOT, "%s: %d MiB held, idle %.1f s, %d waiting; ", a.who,
+            out.append(String.format(Locale.ROOT, "%s: %d MiB held, idle %.1f s, %d waiting; ", a.who,
                     a.held >> 20, (now - a.lastProgress) / 1e9, a.waiting.size()));
         }
         return out.toString();

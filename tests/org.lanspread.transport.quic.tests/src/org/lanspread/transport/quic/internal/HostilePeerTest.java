@@ -42,8 +42,8 @@ class HostilePeerTest {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
-    /** Serves one game manifest so that a well-behaved peer has something to ask for. */
-    private static final ContentSource SEED = new ContentSource() {
+    /** Serves one game manifest so that a well-behaved peer has something to ask for (no files). */
+    static final ContentSource SEED = new ContentSource() {
         @Override
         public List<AnnouncedGame> announced() {
             return List.of(new AnnouncedGame("quake3", "1", 10));

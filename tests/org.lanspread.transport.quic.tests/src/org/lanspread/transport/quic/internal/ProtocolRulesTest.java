@@ -10,16 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lanspread.api.library.GameManifest;
-import org.lanspread.api.transport.AnnouncedGame;
-import org.lanspread.api.transport.ContentSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -38,30 +34,11 @@ class ProtocolRulesTest {
     private QuicPeerTransport seed;
     private final List<RawPeer> peers = new ArrayList<>();
 
-    private static final ContentSource SEED = new ContentSource() {
-        @Override
-        public List<AnnouncedGame> announced() {
-            return List.of(new AnnouncedGame("quake3", "1", 10));
-        }
-
-        @Override
-        public Optional<GameManifest> manifest(String gameId) {
-            return gameId.equals("quake3") ? Optional.of(new GameManifest("quake3", "1", 4096,
-                    List.of(new GameManifest.ManifestFile("version.ini", 2, List.of("00")))))
-                    : Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> gameFolder(String gameId) {
-            return Optional.empty();
-        }
-    };
-
     @BeforeEach
     void start() throws Exception {
         group = EventLoops.group(1);
         seed = new QuicPeerTransport(dir.resolve("seed"), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "seed", SEED);
+                "seed", HostilePeerTest.SEED);
     }
 
     @AfterEach
