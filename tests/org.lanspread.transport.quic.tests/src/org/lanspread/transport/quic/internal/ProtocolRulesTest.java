@@ -2,20 +2,28 @@ package org.lanspread.transport.quic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.ChunkRequest;
+import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PeerConnection;
+import org.lanspread.api.transport.TransportException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -157,5 +165,36 @@ class ProtocolRulesTest {
         assertNotNull(refusal);
         assertTrue(refusal.path("message").asText().contains("not served here")
                 || refusal.path("type").asText().equals("chunk-data"), refusal.toString());
+    }
+
+    @Test
+    void anErrorWhileServingAChunkIsAnsweredAndFreesItsBytes() throws Exception {
+        // A content source whose disk access fails with an Error, as running out of direct memory does.
+        ContentSource failing = new ContentSource() {
+            @Override
+            public Optional<GameManifest> manifest(String gameId) {
+                return HostilePeerTest.SEED.manifest(gameId);
+            }
+
+            @Override
+            public Optional<Path> gameFolder(String gameId) {
+                throw new OutOfMemoryError("Cannot reserve 4194304 bytes of direct buffer memory (test)");
+            }
+        };
+        try (QuicPeerTransport server = new QuicPeerTransport(dir.resolve("failing"),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "failing", failing);
+                QuicPeerTransport client = new QuicPeerTransport(dir.resolve("client"),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "client", ContentSource.NONE);
+                PeerConnection connection = client.connect(server.localAddress(), server.localId(), Duration.ofSeconds(10))) {
+            for (int i = 0; i < 3; i++) { // more than once: the upload pool keeps its threads and serves on
+                long started = System.nanoTime();
+                TransportException e = assertThrows(TransportException.class, () -> connection.fetch(
+                        new ChunkRequest("quake3", "1", "version.ini", 0, 2), ByteBuffer.allocate(2)));
+                assertEquals(TransportException.Reason.REFUSED, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains("OutOfMemoryError"), e.getMessage());
+                assertTrue((System.nanoTime() - started) / 1e9 < 5, "answered at once, not after a timeout");
+            }
+            assertEquals(0, server.uploads.budget().held(), "its bytes are released");
+        }
     }
 }
