@@ -134,6 +134,7 @@ public class JunrarExtractor extends StagedExtractor {
             throws ArchiveException {
         int index = 0;
         String current = null;
+        ProgressOutputStream writing = null;
         try (Archive archive = open(first)) {
             while (true) {
                 FileHeader header = archive.nextFileHeader();
@@ -164,6 +165,7 @@ public class JunrarExtractor extends StagedExtractor {
                     Files.createDirectories(path.getParent());
                     ProgressOutputStream out = new ProgressOutputStream(
                             Files.newOutputStream(path, StandardOpenOption.CREATE_NEW), progress);
+                    writing = out;
                     try (out) {
                         archive.extractFile(header, out);
                     } catch (CrcErrorException e) {
@@ -181,6 +183,10 @@ public class JunrarExtractor extends StagedExtractor {
             throw e.cause;
         } catch (RarException | IOException | RuntimeException e) {
             progress.checkCancelled(); // junrar may wrap a cancellation raised in our output stream
+            if (writing != null && writing.failure != null) { // the disk, not the archive (junrar wraps it too)
+                throw new ArchiveException(Reason.IO, first, "cannot write '" + current + "': "
+                        + writing.failure.getMessage(), writing.failure);
+            }
             throw translate(e, first, current);
         }
     }
@@ -246,6 +252,8 @@ public class JunrarExtractor extends StagedExtractor {
     private static final class ProgressOutputStream extends java.io.FilterOutputStream {
         private final Progress progress;
         private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        /** The first write to the disk that failed (e.g. no space left), whatever junrar makes of it. */
+        private IOException failure;
 
         long crc() {
             return crc.getValue();
@@ -263,9 +271,24 @@ public class JunrarExtractor extends StagedExtractor {
             } catch (ArchiveException e) {
                 throw new CancelledWrite(e);
             }
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
             crc.update(b, off, len);
             progress.bytes(len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
         }
 
         @Override

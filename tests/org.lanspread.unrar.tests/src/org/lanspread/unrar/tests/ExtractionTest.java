@@ -348,4 +348,30 @@ class ExtractionTest {
             assertFalse(Files.exists(dir.resolve("local")));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "junrar:RAR4", "junrar:RAR5" })
+    void aFullDiskIsNamedAsSuchNotAsADamagedArchive(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        Path archives = Files.createDirectories(dir.resolve("archives"));
+        Path archive = RarWriter.of(Format.valueOf(parts[1])).randomFile("game/data.bin", 6L << 20, 3)
+                .write(archives, "big").get(0);
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, mount.waitFor(), "cannot mount a small tmpfs (the tests run as root): " + said);
+        try {
+            ArchiveException e = assertThrows(ArchiveException.class, () -> byId(parts[0]).extract(archive,
+                    small.resolve("local"), ExtractionListener.NONE, Cancellation.NEVER));
+            assertEquals(Reason.IO, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().contains("data.bin")
+                    && !e.getMessage().contains("damaged"), e.getMessage());
+            try (var left = Files.list(small)) {
+                assertEquals(List.of(), left.toList(), "nothing left on the full disk");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
 }
