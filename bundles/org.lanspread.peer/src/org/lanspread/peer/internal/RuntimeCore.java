@@ -2,19 +2,14 @@ package org.lanspread.peer.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,27 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.lanspread.api.archive.ArchiveException;
-import org.lanspread.api.catalog.GameCatalog;
-import org.lanspread.api.games.ActiveOperation;
-import org.lanspread.api.games.GameState;
-import org.lanspread.api.games.GameView;
 import org.lanspread.api.games.GamesSnapshot;
-import org.lanspread.api.games.OperationKind;
 import org.lanspread.api.library.GameLibrary;
-import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.InvalidGameDirectoryException;
 import org.lanspread.api.library.LibraryDelta;
-import org.lanspread.api.library.LocalGame;
-import org.lanspread.api.runtime.OperationOutcome;
-import org.lanspread.api.runtime.OperationOutcome.Result;
 import org.lanspread.api.runtime.OperationRefusedException;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.runtime.RuntimeStatus;
 import org.lanspread.api.runtime.RuntimeTopics;
-import org.lanspread.api.transport.AnnouncedGame;
-import org.lanspread.api.transport.ContentSource;
-import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportSettings;
 import org.lanspread.api.runtime.HostPorts;
@@ -72,7 +54,8 @@ final class RuntimeCore {
     private final OperationState operations;
     private final PeerDirectory directory;
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
-    private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+    private final ServedContent content;
+    private final GameOperations games;
     private final AtomicLong revision = new AtomicLong();
     private final AtomicReference<RuntimeStatus> status = new AtomicReference<>(RuntimeStatus.of(RuntimeStatus.State.STARTING));
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -116,6 +99,9 @@ final class RuntimeCore {
                 postPeers();
             }
         });
+        this.content = new ServedContent(() -> library, () -> transport, operations);
+        this.games = new GameOperations(deps, () -> library, () -> connections, () -> this.settings, directory,
+                operations, operationsGroup, content, () -> publish(false));
         this.revision.set(revisionBase);
     }
 
@@ -309,7 +295,7 @@ final class RuntimeCore {
         Rates rates = new Rates();
         while (!token.isCancelled()) {
             rates.sample(transport.traffic(), System.nanoTime()).ifPresent(directory::rates);
-            for (Download download : downloads.values()) {
+            for (Download download : games.downloads()) {
                 boolean offered = directory.offering(download.gameId()).values().stream()
                         .anyMatch(g -> g.version().equals(download.version()));
                 if (!offered) {
@@ -338,96 +324,9 @@ final class RuntimeCore {
         }
     }
 
-    private static void waitCancelled(CancelToken token) throws InterruptedException {
-        while (!token.isCancelled()) {
-            Thread.sleep(100);
-        }
-    }
-
-    // ------------------------------------------------------------------ peers and content
-
-    /** Manifests served, cached until the game's folder changes. */
-    private final Map<String, GameManifest> manifests = new ConcurrentHashMap<>();
-
-    /** What we serve: complete games with no active operation, only. */
-    private final ContentSource content = new ContentSource() {
-        @Override
-        public List<AnnouncedGame> announced() {
-            GameLibrary lib = library;
-            return lib == null ? List.of() : lib.snapshot().games().values().stream().filter(RuntimeCore.this::served)
-                    .map(RuntimeCore::announcement).toList();
-        }
-
-        @Override
-        public Optional<GameManifest> manifest(String gameId) {
-            LocalGame game = library.snapshot().games().get(gameId);
-            if (game == null || !served(game)) {
-                return Optional.empty();
-            }
-            GameManifest cached = manifests.get(gameId);
-            if (cached != null && cached.version().equals(game.downloadedVersion())) {
-                return Optional.of(cached);
-            }
-            try {
-                GameManifest manifest = library.manifest(gameId);
-                manifests.put(gameId, manifest);
-                return Optional.of(manifest);
-            } catch (IOException | IllegalStateException e) {
-                LOG.warning("cannot make the manifest of " + gameId + ": " + e.getMessage());
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public Optional<Path> gameFolder(String gameId) {
-            LocalGame game = library.snapshot().games().get(gameId);
-            return game != null && served(game) ? Optional.of(library.gameDirectory().resolve(gameId))
-                    : Optional.empty();
-        }
-    };
-
-    private boolean served(LocalGame game) {
-        return game.availability().downloaded() && !operations.isActive(game.id());
-    }
-
-    private static AnnouncedGame announcement(LocalGame game) {
-        return new AnnouncedGame(game.id(), game.downloadedVersion(), game.downloadBytes());
-    }
-
     private void libraryChanged(LibraryDelta delta) {
-        delta.changed().forEach(g -> manifests.remove(g.id()));
-        delta.removed().forEach(manifests::remove);
-        PeerTransport server = transport;
-        if (server != null) {
-            // Active games are suppressed: peers hear of them when the operation has ended.
-            List<AnnouncedGame> changed = new ArrayList<>();
-            Set<String> removed = new java.util.HashSet<>(delta.removed());
-            for (LocalGame game : delta.changed()) {
-                if (served(game)) {
-                    changed.add(announcement(game));
-                } else {
-                    removed.add(game.id());
-                }
-            }
-            if (!changed.isEmpty() || !removed.isEmpty()) {
-                server.announce(changed, removed);
-            }
-        }
+        content.libraryChanged(delta);
         publish(false);
-    }
-
-    /** Tells peers the game's current served state (after an operation ended, or when one starts). */
-    private void reannounce(String gameId) {
-        PeerTransport server = transport;
-        if (server == null) {
-            return;
-        }
-        LocalGame game = library.snapshot().games().get(gameId);
-        if (game != null && served(game)) {
-            server.announce(List.of(announcement(game)), Set.of());
-        } else {
-            server.announce(List.of(), Set.of(gameId));
-        }
     }
 
     private void peersChanged() {
@@ -457,71 +356,13 @@ final class RuntimeCore {
         }
         GamesSnapshot next;
         synchronized (revision) {
-            next = build(revision.incrementAndGet());
+            next = SnapshotBuilder.build(revision.incrementAndGet(), library, directory, operations,
+                    deps.catalog());
             snapshot = next;
         }
         deps.post(RuntimeTopics.SNAPSHOT, Map.of(RuntimeTopics.SNAPSHOT_PROPERTY, next, RuntimeTopics.E4_DATA, next));
     }
 
-    private GamesSnapshot build(long rev) {
-        GameLibrary lib = library;
-        Map<String, LocalGame> local = lib == null ? Map.of() : lib.snapshot().games();
-        Map<String, PeerDirectory.Best> onPeers = directory.bestVersions();
-        List<ActiveOperation> active = operations.snapshot();
-        Map<String, ActiveOperation> byGame = new HashMap<>();
-        active.forEach(o -> byGame.put(o.gameId(), o));
-        GameCatalog catalog = deps.catalog();
-        Set<String> ids = new java.util.TreeSet<>(local.keySet());
-        ids.addAll(onPeers.keySet());
-        ids.addAll(byGame.keySet());
-        List<GameView> games = new ArrayList<>();
-        for (String id : ids) {
-            LocalGame game = local.get(id);
-            PeerDirectory.Best best = onPeers.get(id);
-            ActiveOperation operation = byGame.get(id);
-            String name = id;
-            if (catalog != null) {
-                try {
-                    name = catalog.displayName(id);
-                } catch (RuntimeException e) {
-                    name = id;
-                }
-            }
-            String localVersion = game == null ? null
-                    : game.downloadedVersion() != null ? game.downloadedVersion() : game.installedVersion();
-            long size = game != null && game.downloadBytes() > 0 ? game.downloadBytes()
-                    : best != null ? best.game().sizeBytes() : 0;
-            games.add(new GameView(id, name, state(game, best, operation), localVersion,
-                    game == null ? null : game.installedVersion(), best == null ? null : best.game().version(),
-                    best == null ? 0 : best.peers(), size, operation, game == null ? null : game.problem()));
-        }
-        games.sort(Comparator.comparing(GameView::name, String.CASE_INSENSITIVE_ORDER).thenComparing(GameView::id));
-        return new GamesSnapshot(rev, games, active);
-    }
-
-    static GameState state(LocalGame game, PeerDirectory.Best best, ActiveOperation operation) {
-        if (operation != null) {
-            return switch (operation.kind()) {
-                case DOWNLOAD -> GameState.DOWNLOADING;
-                case INSTALL -> GameState.INSTALLING;
-                case UPDATE -> GameState.UPDATING;
-                case UNINSTALL -> GameState.UNINSTALLING;
-            };
-        }
-        if (game == null) {
-            return GameState.ON_PEERS;
-        }
-        boolean newerOnPeers = best != null && game.downloadedVersion() != null
-                && Versions.compare(best.game().version(), game.downloadedVersion()) > 0;
-        return switch (game.availability()) {
-            case DOWNLOADED -> GameState.DOWNLOADED;
-            case DOWNLOADED_AND_INSTALLED -> game.updatePending() || newerOnPeers ? GameState.UPDATE_AVAILABLE
-                    : GameState.INSTALLED;
-            case LOCAL_ONLY -> GameState.LOCAL_ONLY;
-            case INCOMPLETE -> GameState.INCOMPLETE;
-            case BROKEN -> GameState.BROKEN;
-        };
-    }
 
     // ------------------------------------------------------------------ commands
 
@@ -551,11 +392,11 @@ final class RuntimeCore {
             case RuntimeCommand.Cancel c -> any.complete(operations.cancel(c.gameId(), "cancelled by the user"));
             case RuntimeCommand.SetGameDir s -> any.complete(setGameDirectory(s.directory()));
             case RuntimeCommand.ApplySettings a -> any.complete(apply(a.settings()));
-            case RuntimeCommand.DiscardPartialDownload d -> any.complete(discard(d.gameId()));
-            case RuntimeCommand.Download d -> download(d.gameId(), any);
-            case RuntimeCommand.Install i -> install(i.gameId(), any);
-            case RuntimeCommand.Update u -> update(u.gameId(), any);
-            case RuntimeCommand.Uninstall u -> uninstall(u.gameId(), any);
+            case RuntimeCommand.DiscardPartialDownload d -> any.complete(games.discard(d.gameId()));
+            case RuntimeCommand.Download d -> games.download(d.gameId(), any);
+            case RuntimeCommand.Install i -> games.install(i.gameId(), any);
+            case RuntimeCommand.Update u -> games.update(u.gameId(), any);
+            case RuntimeCommand.Uninstall u -> games.uninstall(u.gameId(), any);
         }
     }
 
@@ -609,13 +450,7 @@ final class RuntimeCore {
             }
             Set<String> before = library.snapshot().games().keySet();
             library.setGameDirectory(wanted);
-            manifests.clear();
-            PeerTransport server = transport;
-            if (server != null && !wanted.equals(current)) {
-                Set<String> gone = new java.util.HashSet<>(before);
-                gone.removeAll(library.snapshot().games().keySet());
-                server.announce(content.announced(), gone);
-            }
+            content.directorySwitched(before, !wanted.equals(current));
             publish(false);
             return library.gameDirectory();
         } catch (InvalidGameDirectoryException e) {
@@ -623,235 +458,6 @@ final class RuntimeCore {
         } catch (IOException e) {
             throw new OperationRefusedException("cannot switch to " + wanted + ": " + Supervisor.describe(e));
         }
-    }
-
-    private long discard(String gameId) throws OperationRefusedException {
-        if (operations.isActive(gameId)) {
-            throw new OperationRefusedException("'" + gameId + "' has an active operation: cancel it first");
-        }
-        Path folder = library.gameDirectory().resolve(gameId);
-        try {
-            long freed = Trees.delete(DownloadStaging.dir(folder));
-            try (var left = Files.list(folder)) {
-                if (left.findAny().isEmpty()) {
-                    Files.delete(folder);
-                }
-            } catch (java.nio.file.NoSuchFileException e) {
-                // nothing there
-            }
-            library.refresh(gameId);
-            publish(false);
-            return freed;
-        } catch (IOException e) {
-            throw new OperationRefusedException("cannot remove the partial download of " + gameId + ": "
-                    + Supervisor.describe(e));
-        }
-    }
-
-    /** The newest version peers offer, or a refusal naming the game. */
-    private String bestOnPeers(String gameId) throws OperationRefusedException {
-        PeerDirectory.Best best = directory.bestVersions().get(gameId);
-        if (best == null) {
-            throw new OperationRefusedException("no connected peer offers '" + gameId + "'");
-        }
-        return best.game().version();
-    }
-
-    private LocalGame current(String gameId) {
-        try {
-            return library.refresh(gameId).orElse(null);
-        } catch (IOException e) {
-            return library.snapshot().games().get(gameId);
-        }
-    }
-
-    private void download(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
-        LocalGame game = current(gameId);
-        String version = bestOnPeers(gameId);
-        if (game != null && game.availability().downloaded() && version.equals(game.downloadedVersion())) {
-            result.complete(new OperationOutcome(gameId, OperationKind.DOWNLOAD, Result.NOTHING_TO_DO, version,
-                    gameId + " " + version + " is already downloaded"));
-            return;
-        }
-        runOperation(gameId, OperationKind.DOWNLOAD, "connecting", result,
-                (guard, token, group) -> fetch(gameId, version, guard, group, OperationKind.DOWNLOAD));
-    }
-
-    private void install(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
-        LocalGame game = current(gameId);
-        if (game != null && game.availability().installed()) {
-            result.complete(new OperationOutcome(gameId, OperationKind.INSTALL, Result.NOTHING_TO_DO,
-                    game.installedVersion(), gameId + " is already installed"));
-            return;
-        }
-        if (game != null && game.availability().downloaded()) { // archives without local/: install directly
-            runOperation(gameId, OperationKind.INSTALL, "preparing", result,
-                    (guard, token, group) -> unpack(gameId, OperationKind.INSTALL, guard, token));
-            return;
-        }
-        String version = bestOnPeers(gameId); // no version.ini: download from peers first
-        runOperation(gameId, OperationKind.DOWNLOAD, OperationKind.INSTALL, "connecting", result, (guard, token, group) -> {
-            OperationOutcome fetched = fetch(gameId, version, guard, group, OperationKind.INSTALL);
-            if (fetched.result() != Result.COMPLETED) {
-                return fetched;
-            }
-            guard.phase(OperationKind.INSTALL, "preparing", 0);
-            return withDownload(fetched, unpack(gameId, OperationKind.INSTALL, guard, token));
-        });
-    }
-
-    private void update(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
-        LocalGame game = current(gameId);
-        if (game == null || !game.availability().installed()) {
-            throw new OperationRefusedException("'" + gameId + "' is not installed: install it instead");
-        }
-        PeerDirectory.Best best = directory.bestVersions().get(gameId);
-        boolean newer = best != null && (game.downloadedVersion() == null
-                || Versions.compare(best.game().version(), game.downloadedVersion()) > 0);
-        if (newer) { // a fresh download, then reinstall
-            String version = best.game().version();
-            runOperation(gameId, OperationKind.UPDATE, "connecting", result, (guard, token, group) -> {
-                OperationOutcome fetched = fetch(gameId, version, guard, group, OperationKind.UPDATE);
-                if (fetched.result() != Result.COMPLETED) {
-                    return fetched;
-                }
-                return withDownload(fetched, unpack(gameId, OperationKind.UPDATE, guard, token));
-            });
-        } else if (game.updatePending()) { // the newer version is downloaded already
-            runOperation(gameId, OperationKind.UPDATE, "preparing", result,
-                    (guard, token, group) -> unpack(gameId, OperationKind.UPDATE, guard, token));
-        } else {
-            result.complete(new OperationOutcome(gameId, OperationKind.UPDATE, Result.NOTHING_TO_DO,
-                    game.installedVersion(), gameId + " is up to date"));
-        }
-    }
-
-    private void uninstall(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
-        LocalGame game = current(gameId);
-        if (game == null || !game.availability().installed()) {
-            result.complete(new OperationOutcome(gameId, OperationKind.UNINSTALL, Result.NOTHING_TO_DO, null,
-                    gameId + " is not installed"));
-            return;
-        }
-        runOperation(gameId, OperationKind.UNINSTALL, "removing", result, (guard, token, group) -> {
-            new GameTransactions(() -> null).uninstall(library.gameDirectory().resolve(gameId), guard);
-            return new OperationOutcome(gameId, OperationKind.UNINSTALL, Result.COMPLETED, game.installedVersion(),
-                    gameId + " was uninstalled");
-        });
-    }
-
-    /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
-    private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
-            OperationKind kind) throws Download.DownloadException, InterruptedException {
-        Download download = new Download(gameId, version, library.gameDirectory().resolve(gameId), directory,
-                connections, guard, group, (peer, why) -> deps.post(RuntimeTopics.PEER_DROPPED, Map.of(
-                        RuntimeTopics.GAME_ID, gameId, RuntimeTopics.PEER, peer.hex(), RuntimeTopics.MESSAGE, why)));
-        downloads.put(gameId, download);
-        Download.Result result;
-        try {
-            result = download.run();
-        } finally {
-            downloads.remove(gameId, download);
-        }
-        Download.Stats stats = download.stats();
-        String figures = stats == null ? "" : String.format(java.util.Locale.ROOT,
-                " (%d bytes, %d resumed, %d fetched, %d re-fetched, from %d peer(s)%s)", stats.totalBytes(),
-                stats.resumedBytes(), stats.fetchedBytes(), stats.refetchedBytes(), stats.peersUsed(),
-                stats.dropped().isEmpty() ? "" : ", dropped " + stats.dropped().stream().map(PeerId::shortForm).toList());
-        return switch (result) {
-            case COMPLETED -> new OperationOutcome(gameId, kind, Result.COMPLETED, version,
-                    gameId + " " + version + " downloaded" + figures);
-            case CANCELLED -> new OperationOutcome(gameId, kind, Result.CANCELLED, version,
-                    "download of " + gameId + " cancelled; verified chunks are kept for resuming" + figures);
-            case ALL_PEERS_GONE -> new OperationOutcome(gameId, kind, Result.ALL_PEERS_GONE, version,
-                    "every peer offering " + gameId + " " + version + " left; the download resumes when one is back"
-                            + figures);
-        };
-    }
-
-    /** The unpack's outcome, its message preceded by the download's (with its figures). */
-    private static OperationOutcome withDownload(OperationOutcome fetched, OperationOutcome unpacked) {
-        return new OperationOutcome(unpacked.gameId(), unpacked.kind(), unpacked.result(), unpacked.version(),
-                fetched.message() + "; " + unpacked.message());
-    }
-
-    /** Unpacks the downloaded version into local/ (an install, or the second half of an update). */
-    private OperationOutcome unpack(String gameId, OperationKind kind, OperationState.Guard guard, CancelToken token)
-            throws IOException, ArchiveException {
-        LocalGame game = current(gameId);
-        if (game == null || !game.availability().downloaded()) {
-            throw new IOException("'" + gameId + "' has no complete download to unpack");
-        }
-        try {
-            new GameTransactions(() -> deps.extractor(settings.extractor())).install(
-                    library.gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), guard, token);
-        } catch (GameTransactions.Cancelled e) {
-            return new OperationOutcome(gameId, kind, Result.CANCELLED, game.downloadedVersion(),
-                    (kind == OperationKind.UPDATE ? "update" : "install") + " of " + gameId
-                            + " cancelled and rolled back: " + e.getMessage());
-        }
-        return new OperationOutcome(gameId, kind, Result.COMPLETED, game.downloadedVersion(),
-                gameId + " " + game.downloadedVersion() + (kind == OperationKind.UPDATE ? " updated" : " installed"));
-    }
-
-    /** An operation's work, run on its own task. */
-    @FunctionalInterface
-    private interface Work {
-        OperationOutcome run(OperationState.Guard guard, CancelToken token, TaskGroup group) throws Exception;
-    }
-
-    /**
-     * Runs {@code work} as the game's operation: the guard is owned by the task and released on every exit path (the
-     * task's exit handler runs in its thread's finally); then, and only then, the game alone is refreshed and
-     * re-announced, one snapshot without the operation is published, and exactly one OPERATION_ENDED is posted.
-     *
-     * @param reported the kind the outcome reports (an install that downloads first starts as a download)
-     */
-    private void runOperation(String gameId, OperationKind kind, String phase, CompletableFuture<Object> result,
-            Work work) throws OperationRefusedException {
-        runOperation(gameId, kind, kind, phase, result, work);
-    }
-
-    private void runOperation(String gameId, OperationKind kind, OperationKind reported, String phase,
-            CompletableFuture<Object> result, Work work) throws OperationRefusedException {
-        TaskGroup group = operationsGroup.child(gameId);
-        OperationState.Guard guard = operations.begin(gameId, kind, phase, group.token());
-        reannounce(gameId); // suppressed from what peers see while active
-        deps.post(RuntimeTopics.OPERATION_STARTED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
-                reported.name()));
-        AtomicReference<OperationOutcome> outcome = new AtomicReference<>();
-        try {
-            group.fork(reported.name().toLowerCase() + " " + gameId, false,
-                    token -> outcome.set(work.run(guard, token, group)), failure -> {
-                        guard.release(); // quietly: the snapshot below shows the refreshed game without it
-                        OperationOutcome ended = outcome.get();
-                        if (ended == null) {
-                            String why = failure == null ? "ended without a result" : Supervisor.describe(failure);
-                            ended = new OperationOutcome(gameId, reported, Result.FAILED, null, why);
-                            LOG.log(Level.WARNING, reported.name().toLowerCase() + " of " + gameId + " failed: " + why,
-                                    failure);
-                        }
-                        finished(gameId, ended);
-                        group.release();
-                        result.complete(ended);
-                    });
-        } catch (IllegalStateException e) { // stopping
-            guard.close();
-            throw new OperationRefusedException("the peer is stopping");
-        }
-    }
-
-    private void finished(String gameId, OperationOutcome outcome) {
-        try {
-            library.refresh(gameId); // this game only, never a full scan or recovery
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("cannot refresh " + gameId + " after its operation: " + e.getMessage());
-        }
-        reannounce(gameId);
-        publish(false); // also when the library did not change (a rollback): clears the stale operation
-        deps.post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
-                outcome.kind().name(), RuntimeTopics.RESULT, outcome.result().name(), RuntimeTopics.MESSAGE,
-                outcome.message(), RuntimeTopics.OUTCOME_PROPERTY, outcome));
     }
 
     /** For tests: the transport this runtime listens on. */

@@ -1,0 +1,293 @@
+package org.lanspread.peer.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.lanspread.api.archive.ArchiveException;
+import org.lanspread.api.games.OperationKind;
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.LocalGame;
+import org.lanspread.api.runtime.OperationOutcome;
+import org.lanspread.api.runtime.OperationOutcome.Result;
+import org.lanspread.api.runtime.OperationRefusedException;
+import org.lanspread.api.runtime.RuntimeTopics;
+import org.lanspread.api.transport.PeerId;
+
+/**
+ * The user's operations on games (download, install, update, uninstall, discarding a partial download): each runs as
+ * the game's one guarded operation on a task of its own, and ends with the game refreshed, re-announced and exactly
+ * one OPERATION_ENDED.
+ */
+final class GameOperations {
+
+    private static final Logger LOG = Logger.getLogger(GameOperations.class.getName());
+
+    private final RuntimeDependencies deps;
+    private final Supplier<GameLibrary> libraries;
+    private final Supplier<PeerConnections> connectionsNow;
+    private final Supplier<RuntimeSettings> settingsNow;
+    private final PeerDirectory directory;
+    private final OperationState operations;
+    private final TaskGroup operationsGroup;
+    private final ServedContent served;
+    private final Runnable publish;
+    private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+
+    GameOperations(RuntimeDependencies deps, Supplier<GameLibrary> libraries, Supplier<PeerConnections> connections,
+            Supplier<RuntimeSettings> settings, PeerDirectory directory, OperationState operations,
+            TaskGroup operationsGroup, ServedContent served, Runnable publish) {
+        this.deps = deps;
+        this.libraries = libraries;
+        this.connectionsNow = connections;
+        this.settingsNow = settings;
+        this.directory = directory;
+        this.operations = operations;
+        this.operationsGroup = operationsGroup;
+        this.served = served;
+        this.publish = publish;
+    }
+
+    /** The downloads running now. */
+    Collection<Download> downloads() {
+        return downloads.values();
+    }
+
+    long discard(String gameId) throws OperationRefusedException {
+        if (operations.isActive(gameId)) {
+            throw new OperationRefusedException("'" + gameId + "' has an active operation: cancel it first");
+        }
+        Path folder = libraries.get().gameDirectory().resolve(gameId);
+        try {
+            long freed = Trees.delete(DownloadStaging.dir(folder));
+            try (var left = Files.list(folder)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(folder);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // nothing there
+            }
+            libraries.get().refresh(gameId);
+            publish.run();
+            return freed;
+        } catch (IOException e) {
+            throw new OperationRefusedException("cannot remove the partial download of " + gameId + ": "
+                    + Supervisor.describe(e));
+        }
+    }
+
+    /** The newest version peers offer, or a refusal naming the game. */
+    private String bestOnPeers(String gameId) throws OperationRefusedException {
+        PeerDirectory.Best best = directory.bestVersions().get(gameId);
+        if (best == null) {
+            throw new OperationRefusedException("no connected peer offers '" + gameId + "'");
+        }
+        return best.game().version();
+    }
+
+    private LocalGame current(String gameId) {
+        try {
+            return libraries.get().refresh(gameId).orElse(null);
+        } catch (IOException e) {
+            return libraries.get().snapshot().games().get(gameId);
+        }
+    }
+
+    void download(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        String version = bestOnPeers(gameId);
+        if (game != null && game.availability().downloaded() && version.equals(game.downloadedVersion())) {
+            result.complete(new OperationOutcome(gameId, OperationKind.DOWNLOAD, Result.NOTHING_TO_DO, version,
+                    gameId + " " + version + " is already downloaded"));
+            return;
+        }
+        runOperation(gameId, OperationKind.DOWNLOAD, "connecting", result,
+                (guard, token, group) -> fetch(gameId, version, guard, group, OperationKind.DOWNLOAD));
+    }
+
+    void install(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        if (game != null && game.availability().installed()) {
+            result.complete(new OperationOutcome(gameId, OperationKind.INSTALL, Result.NOTHING_TO_DO,
+                    game.installedVersion(), gameId + " is already installed"));
+            return;
+        }
+        if (game != null && game.availability().downloaded()) { // archives without local/: install directly
+            runOperation(gameId, OperationKind.INSTALL, "preparing", result,
+                    (guard, token, group) -> unpack(gameId, OperationKind.INSTALL, guard, token));
+            return;
+        }
+        String version = bestOnPeers(gameId); // no version.ini: download from peers first
+        runOperation(gameId, OperationKind.DOWNLOAD, OperationKind.INSTALL, "connecting", result, (guard, token, group) -> {
+            OperationOutcome fetched = fetch(gameId, version, guard, group, OperationKind.INSTALL);
+            if (fetched.result() != Result.COMPLETED) {
+                return fetched;
+            }
+            guard.phase(OperationKind.INSTALL, "preparing", 0);
+            return withDownload(fetched, unpack(gameId, OperationKind.INSTALL, guard, token));
+        });
+    }
+
+    void update(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        if (game == null || !game.availability().installed()) {
+            throw new OperationRefusedException("'" + gameId + "' is not installed: install it instead");
+        }
+        PeerDirectory.Best best = directory.bestVersions().get(gameId);
+        boolean newer = best != null && (game.downloadedVersion() == null
+                || Versions.compare(best.game().version(), game.downloadedVersion()) > 0);
+        if (newer) { // a fresh download, then reinstall
+            String version = best.game().version();
+            runOperation(gameId, OperationKind.UPDATE, "connecting", result, (guard, token, group) -> {
+                OperationOutcome fetched = fetch(gameId, version, guard, group, OperationKind.UPDATE);
+                if (fetched.result() != Result.COMPLETED) {
+                    return fetched;
+                }
+                return withDownload(fetched, unpack(gameId, OperationKind.UPDATE, guard, token));
+            });
+        } else if (game.updatePending()) { // the newer version is downloaded already
+            runOperation(gameId, OperationKind.UPDATE, "preparing", result,
+                    (guard, token, group) -> unpack(gameId, OperationKind.UPDATE, guard, token));
+        } else {
+            result.complete(new OperationOutcome(gameId, OperationKind.UPDATE, Result.NOTHING_TO_DO,
+                    game.installedVersion(), gameId + " is up to date"));
+        }
+    }
+
+    void uninstall(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        if (game == null || !game.availability().installed()) {
+            result.complete(new OperationOutcome(gameId, OperationKind.UNINSTALL, Result.NOTHING_TO_DO, null,
+                    gameId + " is not installed"));
+            return;
+        }
+        runOperation(gameId, OperationKind.UNINSTALL, "removing", result, (guard, token, group) -> {
+            new GameTransactions(() -> null).uninstall(libraries.get().gameDirectory().resolve(gameId), guard);
+            return new OperationOutcome(gameId, OperationKind.UNINSTALL, Result.COMPLETED, game.installedVersion(),
+                    gameId + " was uninstalled");
+        });
+    }
+
+    /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
+    private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
+            OperationKind kind) throws Download.DownloadException, InterruptedException {
+        Download download = new Download(gameId, version, libraries.get().gameDirectory().resolve(gameId), directory,
+                connectionsNow.get(), guard, group, (peer, why) -> deps.post(RuntimeTopics.PEER_DROPPED, Map.of(
+                        RuntimeTopics.GAME_ID, gameId, RuntimeTopics.PEER, peer.hex(), RuntimeTopics.MESSAGE, why)));
+        downloads.put(gameId, download);
+        Download.Result result;
+        try {
+            result = download.run();
+        } finally {
+            downloads.remove(gameId, download);
+        }
+        Download.Stats stats = download.stats();
+        String figures = stats == null ? "" : String.format(java.util.Locale.ROOT,
+                " (%d bytes, %d resumed, %d fetched, %d re-fetched, from %d peer(s)%s)", stats.totalBytes(),
+                stats.resumedBytes(), stats.fetchedBytes(), stats.refetchedBytes(), stats.peersUsed(),
+                stats.dropped().isEmpty() ? "" : ", dropped " + stats.dropped().stream().map(PeerId::shortForm).toList());
+        return switch (result) {
+            case COMPLETED -> new OperationOutcome(gameId, kind, Result.COMPLETED, version,
+                    gameId + " " + version + " downloaded" + figures);
+            case CANCELLED -> new OperationOutcome(gameId, kind, Result.CANCELLED, version,
+                    "download of " + gameId + " cancelled; verified chunks are kept for resuming" + figures);
+            case ALL_PEERS_GONE -> new OperationOutcome(gameId, kind, Result.ALL_PEERS_GONE, version,
+                    "every peer offering " + gameId + " " + version + " left; the download resumes when one is back"
+                            + figures);
+        };
+    }
+
+    /** The unpack's outcome, its message preceded by the download's (with its figures). */
+    private static OperationOutcome withDownload(OperationOutcome fetched, OperationOutcome unpacked) {
+        return new OperationOutcome(unpacked.gameId(), unpacked.kind(), unpacked.result(), unpacked.version(),
+                fetched.message() + "; " + unpacked.message());
+    }
+
+    /** Unpacks the downloaded version into local/ (an install, or the second half of an update). */
+    private OperationOutcome unpack(String gameId, OperationKind kind, OperationState.Guard guard, CancelToken token)
+            throws IOException, ArchiveException {
+        LocalGame game = current(gameId);
+        if (game == null || !game.availability().downloaded()) {
+            throw new IOException("'" + gameId + "' has no complete download to unpack");
+        }
+        try {
+            new GameTransactions(() -> deps.extractor(settingsNow.get().extractor())).install(
+                    libraries.get().gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), guard, token);
+        } catch (GameTransactions.Cancelled e) {
+            return new OperationOutcome(gameId, kind, Result.CANCELLED, game.downloadedVersion(),
+                    (kind == OperationKind.UPDATE ? "update" : "install") + " of " + gameId
+                            + " cancelled and rolled back: " + e.getMessage());
+        }
+        return new OperationOutcome(gameId, kind, Result.COMPLETED, game.downloadedVersion(),
+                gameId + " " + game.downloadedVersion() + (kind == OperationKind.UPDATE ? " updated" : " installed"));
+    }
+
+    /** An operation's work, run on its own task. */
+    @FunctionalInterface
+    private interface Work {
+        OperationOutcome run(OperationState.Guard guard, CancelToken token, TaskGroup group) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} as the game's operation: the guard is owned by the task and released on every exit path (the
+     * task's exit handler runs in its thread's finally); then, and only then, the game alone is refreshed and
+     * re-announced, one snapshot without the operation is published, and exactly one OPERATION_ENDED is posted.
+     *
+     * @param reported the kind the outcome reports (an install that downloads first starts as a download)
+     */
+    private void runOperation(String gameId, OperationKind kind, String phase, CompletableFuture<Object> result,
+            Work work) throws OperationRefusedException {
+        runOperation(gameId, kind, kind, phase, result, work);
+    }
+
+    private void runOperation(String gameId, OperationKind kind, OperationKind reported, String phase,
+            CompletableFuture<Object> result, Work work) throws OperationRefusedException {
+        TaskGroup group = operationsGroup.child(gameId);
+        OperationState.Guard guard = operations.begin(gameId, kind, phase, group.token());
+        served.reannounce(gameId); // suppressed from what peers see while active
+        deps.post(RuntimeTopics.OPERATION_STARTED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
+                reported.name()));
+        AtomicReference<OperationOutcome> outcome = new AtomicReference<>();
+        try {
+            group.fork(reported.name().toLowerCase() + " " + gameId, false,
+                    token -> outcome.set(work.run(guard, token, group)), failure -> {
+                        guard.release(); // quietly: the snapshot below shows the refreshed game without it
+                        OperationOutcome ended = outcome.get();
+                        if (ended == null) {
+                            String why = failure == null ? "ended without a result" : Supervisor.describe(failure);
+                            ended = new OperationOutcome(gameId, reported, Result.FAILED, null, why);
+                            LOG.log(Level.WARNING, reported.name().toLowerCase() + " of " + gameId + " failed: " + why,
+                                    failure);
+                        }
+                        finished(gameId, ended);
+                        group.release();
+                        result.complete(ended);
+                    });
+        } catch (IllegalStateException e) { // stopping
+            guard.close();
+            throw new OperationRefusedException("the peer is stopping");
+        }
+    }
+
+    private void finished(String gameId, OperationOutcome outcome) {
+        try {
+            libraries.get().refresh(gameId); // this game only, never a full scan or recovery
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot refresh " + gameId + " after its operation: " + e.getMessage());
+        }
+        served.reannounce(gameId);
+        publish.run(); // also when the library did not change (a rollback): clears the stale operation
+        deps.post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
+                outcome.kind().name(), RuntimeTopics.RESULT, outcome.result().name(), RuntimeTopics.MESSAGE,
+                outcome.message(), RuntimeTopics.OUTCOME_PROPERTY, outcome));
+    }
+
+}

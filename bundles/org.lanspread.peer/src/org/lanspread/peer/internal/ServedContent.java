@@ -1,0 +1,132 @@
+package org.lanspread.peer.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.library.LibraryDelta;
+import org.lanspread.api.library.LocalGame;
+import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PeerTransport;
+
+/**
+ * What this peer offers to others (complete games with no active operation, only), their manifests (cached until the
+ * game's folder changes), and telling peers when that changes.
+ */
+final class ServedContent implements ContentSource {
+
+    private static final Logger LOG = Logger.getLogger(ServedContent.class.getName());
+
+    private final Supplier<GameLibrary> libraries;
+    private final Supplier<PeerTransport> transports;
+    private final OperationState operations;
+    /** Manifests served, cached until the game's folder changes. */
+    private final Map<String, GameManifest> manifests = new ConcurrentHashMap<>();
+
+    ServedContent(Supplier<GameLibrary> libraries, Supplier<PeerTransport> transports, OperationState operations) {
+        this.libraries = libraries;
+        this.transports = transports;
+        this.operations = operations;
+    }
+
+    @Override
+    public List<AnnouncedGame> announced() {
+        GameLibrary lib = libraries.get();
+        return lib == null ? List.of() : lib.snapshot().games().values().stream().filter(this::served)
+                .map(ServedContent::announcement).toList();
+    }
+
+    @Override
+    public Optional<GameManifest> manifest(String gameId) {
+        GameLibrary library = libraries.get();
+        LocalGame game = library.snapshot().games().get(gameId);
+        if (game == null || !served(game)) {
+            return Optional.empty();
+        }
+        GameManifest cached = manifests.get(gameId);
+        if (cached != null && cached.version().equals(game.downloadedVersion())) {
+            return Optional.of(cached);
+        }
+        try {
+            GameManifest manifest = library.manifest(gameId);
+            manifests.put(gameId, manifest);
+            return Optional.of(manifest);
+        } catch (IOException | IllegalStateException e) {
+            LOG.warning("cannot make the manifest of " + gameId + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Path> gameFolder(String gameId) {
+        GameLibrary library = libraries.get();
+        LocalGame game = library.snapshot().games().get(gameId);
+        return game != null && served(game) ? Optional.of(library.gameDirectory().resolve(gameId))
+                : Optional.empty();
+    }
+
+    boolean served(LocalGame game) {
+        return game.availability().downloaded() && !operations.isActive(game.id());
+    }
+
+    private static AnnouncedGame announcement(LocalGame game) {
+        return new AnnouncedGame(game.id(), game.downloadedVersion(), game.downloadBytes());
+    }
+
+    /** Forgets changed games' manifests and tells peers; active games are withheld until their operation ends. */
+    void libraryChanged(LibraryDelta delta) {
+        delta.changed().forEach(g -> manifests.remove(g.id()));
+        delta.removed().forEach(manifests::remove);
+        PeerTransport server = transports.get();
+        if (server != null) {
+            List<AnnouncedGame> changed = new ArrayList<>();
+            Set<String> removed = new HashSet<>(delta.removed());
+            for (LocalGame game : delta.changed()) {
+                if (served(game)) {
+                    changed.add(announcement(game));
+                } else {
+                    removed.add(game.id());
+                }
+            }
+            if (!changed.isEmpty() || !removed.isEmpty()) {
+                server.announce(changed, removed);
+            }
+        }
+    }
+
+    /** Tells peers the game's current served state (after an operation ended, or when one starts). */
+    void reannounce(String gameId) {
+        PeerTransport server = transports.get();
+        if (server == null) {
+            return;
+        }
+        LocalGame game = libraries.get().snapshot().games().get(gameId);
+        if (game != null && served(game)) {
+            server.announce(List.of(announcement(game)), Set.of());
+        } else {
+            server.announce(List.of(), Set.of(gameId));
+        }
+    }
+
+    /** The game directory was switched: forgets every manifest and tells peers the new directory's games. */
+    void directorySwitched(Set<String> before, boolean changed) {
+        manifests.clear();
+        PeerTransport server = transports.get();
+        if (server != null && changed) {
+            Set<String> gone = new HashSet<>(before);
+            gone.removeAll(libraries.get().snapshot().games().keySet());
+            server.announce(announced(), gone);
+        }
+    }
+}
