@@ -25,4 +25,21 @@ public interface ArchiveExtractor {
 
     ExtractionResult extract(Path firstVolume, Path target, ExtractionListener listener, Cancellation cancellation)
             throws ArchiveException;
+
+    /** Whether {@link #test} is implemented (it reads and checks without writing). */
+    default boolean tests() {
+        return false;
+    }
+
+    /**
+     * Reads every entry of the set and checks it with the archive's own CRCs, writing nothing: the same reasons as
+     * {@link #extract} for a damaged, truncated or incomplete set. The result counts the entries and bytes checked.
+     *
+     * @throws ArchiveException {@link ArchiveException.Reason#UNSUPPORTED} when {@link #tests()} is false
+     * @since 0.2
+     */
+    default ExtractionResult test(Path firstVolume, ExtractionListener listener, Cancellation cancellation)
+            throws ArchiveException {
+        throw new ArchiveException(ArchiveException.Reason.UNSUPPORTED, firstVolume, id() + " cannot test archives");
+    }
 }

@@ -132,6 +132,44 @@ public class JunrarExtractor extends StagedExtractor {
     @Override
     ExtractionResult extractInto(Path first, Path staging, List<EntryInfo> entries, Progress progress)
             throws ArchiveException {
+        return walk(first, entries, progress, entry -> {
+            Path path = EntryPaths.resolve(staging, entry.name(), first);
+            if (entry.directory()) {
+                Files.createDirectories(path);
+                return null;
+            }
+            Files.createDirectories(path.getParent());
+            if (entry.isLink()) {
+                Files.createSymbolicLink(path, Path.of(entry.linkTarget()));
+                return null;
+            }
+            return Files.newOutputStream(path, StandardOpenOption.CREATE_NEW);
+        });
+    }
+
+    @Override
+    public boolean tests() {
+        return true;
+    }
+
+    @Override
+    ExtractionResult testEntries(Path first, List<EntryInfo> entries, Progress progress) throws ArchiveException {
+        return walk(first, entries, progress,
+                entry -> entry.directory() || entry.isLink() ? null : OutputStream.nullOutputStream());
+    }
+
+    /** Where one entry's bytes go: a stream, or null for an entry without content (made by the call itself). */
+    @FunctionalInterface
+    private interface EntryOutput {
+        OutputStream open(EntryInfo entry) throws IOException, ArchiveException;
+    }
+
+    /**
+     * Reads every file entry of the set in order into {@code output}, checking its CRC: junrar checks each entry, and
+     * for a file split across volumes the whole-file CRC computed here is compared with the one of its last part.
+     */
+    private ExtractionResult walk(Path first, List<EntryInfo> entries, Progress progress, EntryOutput output)
+            throws ArchiveException {
         int index = 0;
         String current = null;
         ProgressOutputStream writing = null;
@@ -144,27 +182,20 @@ public class JunrarExtractor extends StagedExtractor {
                     }
                     Volume next = archive.getVolumeManager().nextVolume(archive, archive.getVolume());
                     if (next == null) {
-                        throw new ArchiveException(Reason.MISSING_VOLUME, first, "a volume vanished while extracting");
+                        throw new ArchiveException(Reason.MISSING_VOLUME, first, "a volume vanished while reading");
                     }
                     archive.setVolume(next);
                     continue;
                 }
                 if (header.isSplitBefore()) {
-                    continue; // a continuation: extracted together with its first part
+                    continue; // a continuation: read together with its first part
                 }
                 progress.checkCancelled();
                 EntryInfo entry = entries.get(index++);
                 current = entry.name();
-                Path path = EntryPaths.resolve(staging, entry.name(), first);
-                if (entry.directory()) {
-                    Files.createDirectories(path);
-                } else if (entry.isLink()) {
-                    Files.createDirectories(path.getParent());
-                    Files.createSymbolicLink(path, Path.of(entry.linkTarget()));
-                } else {
-                    Files.createDirectories(path.getParent());
-                    ProgressOutputStream out = new ProgressOutputStream(
-                            Files.newOutputStream(path, StandardOpenOption.CREATE_NEW), progress);
+                OutputStream target = output.open(entry);
+                if (target != null) {
+                    ProgressOutputStream out = new ProgressOutputStream(target, progress);
                     writing = out;
                     try (out) {
                         archive.extractFile(header, out);
@@ -174,6 +205,10 @@ public class JunrarExtractor extends StagedExtractor {
                         if (!entry.split() || entry.crc32() < 0 || out.crc() != entry.crc32()) {
                             throw e;
                         }
+                    }
+                    if (out.bytes != entry.size()) {
+                        throw new ArchiveException(Reason.TRUNCATED, first, "entry '" + current + "': "
+                                + out.bytes + " of its " + entry.size() + " bytes are in the archive");
                     }
                 }
                 progress.entryDone();
@@ -252,6 +287,7 @@ public class JunrarExtractor extends StagedExtractor {
     private static final class ProgressOutputStream extends java.io.FilterOutputStream {
         private final Progress progress;
         private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private long bytes;
         /** The first write to the disk that failed (e.g. no space left), whatever junrar makes of it. */
         private IOException failure;
 
@@ -278,6 +314,7 @@ public class JunrarExtractor extends StagedExtractor {
                 throw e;
             }
             crc.update(b, off, len);
+            bytes += len;
             progress.bytes(len);
         }
 

@@ -35,6 +35,24 @@ abstract class StagedExtractor implements ArchiveExtractor {
     abstract ExtractionResult extractInto(Path firstVolume, Path staging, List<EntryInfo> entries, Progress progress)
             throws ArchiveException;
 
+    /** Reads every entry of the set, checking its CRC, writing nothing; entries have been listed already. */
+    ExtractionResult testEntries(Path firstVolume, List<EntryInfo> entries, Progress progress)
+            throws ArchiveException {
+        throw new ArchiveException(Reason.UNSUPPORTED, firstVolume, id() + " cannot test archives");
+    }
+
+    @Override
+    public final ExtractionResult test(Path firstVolume, ExtractionListener listener, Cancellation cancellation)
+            throws ArchiveException {
+        Path first = firstVolume.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(first)) {
+            throw new ArchiveException(Reason.IO, first, "no such archive file");
+        }
+        List<EntryInfo> entries = list(first);
+        long total = entries.stream().mapToLong(EntryInfo::size).sum();
+        return testEntries(first, entries, new Progress(listener, cancellation, total, entries.size(), first));
+    }
+
     @Override
     public final ExtractionResult extract(Path firstVolume, Path target, ExtractionListener listener,
             Cancellation cancellation) throws ArchiveException {
