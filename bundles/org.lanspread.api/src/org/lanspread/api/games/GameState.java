@@ -23,7 +23,14 @@ public enum GameState {
     /** A folder without a complete download or an install, e.g. an interrupted download (it resumes). */
     INCOMPLETE,
     /** Present on disk but unreadable (for example a malformed version.ini). */
-    BROKEN;
+    BROKEN,
+    /**
+     * Downloaded, but its archives fail their own checks (damaged or truncated data, a missing volume): not offered
+     * to peers. {@link GameView#problem()} names the file.
+     *
+     * @since 0.3
+     */
+    DAMAGED;
 
     /** Whether an operation is running on the game. */
     public boolean busy() {

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param peerCount        how many connected peers offer {@code peerVersion}
  * @param sizeBytes        the download's size (local, else as peers announce it), or 0
  * @param operation        the active operation, or {@code null}
- * @param problem          for {@link GameState#BROKEN}: what is wrong; else {@code null}
+ * @param problem          for {@link GameState#BROKEN} and {@link GameState#DAMAGED}: what is wrong; else
+ *                         {@code null}
  */
 public record GameView(String id, String name, GameState state, String localVersion, String installedVersion,
         String peerVersion, int peerCount, long sizeBytes, ActiveOperation operation, String problem) {

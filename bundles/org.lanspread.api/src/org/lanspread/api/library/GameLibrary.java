@@ -41,6 +41,23 @@ public interface GameLibrary extends AutoCloseable {
      */
     GameManifest manifest(String gameId) throws IOException;
 
+    /**
+     * The recorded verdict of the game's archives' own checks, when one was made with the download files exactly as
+     * they are now (names, sizes and modification times); empty otherwise.
+     *
+     * @since 0.3
+     */
+    Optional<ArchiveCheck> archiveCheck(String gameId) throws IOException;
+
+    /**
+     * The game's archives checked by {@code tester}, unless a verdict for the files as they are now is recorded; the
+     * verdict is recorded (with the chunk hashes) unless the files changed while they were checked.
+     *
+     * @throws IllegalStateException when the game is not downloaded
+     * @since 0.3
+     */
+    ArchiveCheck checkArchives(String gameId, ArchiveTester tester) throws IOException, InterruptedException;
+
     /** Registers a listener; closing the returned handle removes it. */
     AutoCloseable addListener(LibraryListener listener);
 

@@ -19,6 +19,27 @@ public record GameManifest(String gameId, String version, int chunkSize, List<Ma
         files = List.copyOf(files);
     }
 
+    /**
+     * The digest of this version's content: lowercase hex SHA-256 of the UTF-8 text "lanspread-content 1", the chunk
+     * size, then per file its path, its size and its chunk hashes, each on a line of its own ending in '\n'. Two
+     * manifests with the same content hash describe the same bytes.
+     *
+     * @since 0.3
+     */
+    public String contentHash() {
+        StringBuilder text = new StringBuilder("lanspread-content 1\n").append(chunkSize).append('\n');
+        for (ManifestFile file : files) {
+            text.append(file.path()).append('\n').append(file.size()).append('\n');
+            file.chunks().forEach(c -> text.append(c).append('\n'));
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
     public long totalBytes() {
         return files.stream().mapToLong(ManifestFile::size).sum();
     }

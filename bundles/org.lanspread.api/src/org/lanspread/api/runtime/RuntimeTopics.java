@@ -37,6 +37,15 @@ public final class RuntimeTopics {
     /** A peer sent data that failed verification too often and was dropped from a download: {@link #GAME_ID}, {@link #PEER}, {@link #MESSAGE}. */
     public static final String PEER_DROPPED = PREFIX + "download/PEER_DROPPED";
 
+    /**
+     * Peers offering the version a download fetches disagree about its content (their manifests differ): the
+     * download takes the majority's. {@link #GAME_ID}, {@link #MESSAGE} (names the peers and contents) and
+     * {@link #PEERS_PROPERTY} (the hex ids of the peers whose content was not taken, a list of strings).
+     *
+     * @since 0.4
+     */
+    public static final String PEERS_DISAGREE = PREFIX + "download/PEERS_DISAGREE";
+
     /** The set of connected peers or what they offer changed: {@link #PEERS_PROPERTY} (a list of {@link PeerSummary}). */
     public static final String PEERS = PREFIX + "peers/CHANGED";
 

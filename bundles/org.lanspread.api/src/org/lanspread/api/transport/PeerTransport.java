@@ -12,7 +12,8 @@ public interface PeerTransport extends AutoCloseable {
 
     String ALPN = "lanspread/1";
     int PROTOCOL_MAJOR = 1;
-    int PROTOCOL_MINOR = 0;
+    /** 1: offers carry their content hash ({@link AnnouncedGame#content()}). */
+    int PROTOCOL_MINOR = 1;
 
     /** This peer's identity (the fingerprint of its persistent certificate). */
     PeerId localId();

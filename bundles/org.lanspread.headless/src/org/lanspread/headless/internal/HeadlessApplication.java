@@ -243,9 +243,9 @@ public class HeadlessApplication implements IApplication {
         out.printf(Locale.ROOT, "%-20s %-32s %-17s %-12s %-12s %s%n", "ID", "NAME", "STATE", "LOCAL", "ON PEERS",
                 "PEERS");
         for (GameView game : snapshot.games()) {
-            out.printf(Locale.ROOT, "%-20s %-32s %-17s %-12s %-12s %d%n", game.id(), game.name(),
+            out.printf(Locale.ROOT, "%-20s %-32s %-17s %-12s %-12s %d%s%n", game.id(), game.name(),
                     game.state().name().toLowerCase(Locale.ROOT).replace('_', ' '), dash(game.localVersion()),
-                    dash(game.peerVersion()), game.peerCount());
+                    dash(game.peerVersion()), game.peerCount(), game.problem() == null ? "" : "  " + game.problem());
         }
         return OK;
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.lanspread.api.library.ArchiveCheck;
+import org.lanspread.api.library.ArchiveTester;
 import org.lanspread.api.library.Availability;
 import org.lanspread.api.library.GameIds;
 import org.lanspread.api.library.GameLibrary;
@@ -271,6 +273,59 @@ public class LocalGameLibrary implements GameLibrary {
             files.add(new GameManifest.ManifestFile(entry.getKey(), cached.size(), cached.chunks()));
         }
         return new GameManifest(gameId, game.downloadedVersion(), chunkSize, files);
+    }
+
+    @Override
+    public Optional<ArchiveCheck> archiveCheck(String gameId) throws IOException {
+        GameIds.requireValid(gameId);
+        StateStore.CachedCheck cached = store.cachedCheck(gameId);
+        return cached != null && cached.fingerprint().equals(fingerprint(gameDirectory().resolve(gameId)))
+                ? Optional.of(cached.check()) : Optional.empty();
+    }
+
+    @Override
+    public ArchiveCheck checkArchives(String gameId, ArchiveTester tester) throws IOException, InterruptedException {
+        GameIds.requireValid(gameId);
+        Path folder = gameDirectory().resolve(gameId);
+        LocalGame game = GameFolderReader.read(folder);
+        if (game == null || !game.availability().downloaded()) {
+            throw new IllegalStateException("game '" + gameId + "' is not downloaded in " + gameDirectory());
+        }
+        String before = fingerprint(folder);
+        StateStore.CachedCheck cached = store.cachedCheck(gameId);
+        if (cached != null && cached.fingerprint().equals(before)) {
+            return cached.check();
+        }
+        ArchiveCheck check = tester.test(folder, game.archives());
+        if (before.equals(fingerprint(folder))) {
+            store.saveCheck(gameId, new StateStore.CachedCheck(before, check));
+        }
+        return check;
+    }
+
+    /** The names, sizes and modification times of a game folder's download files, as one digest. */
+    static String fingerprint(Path folder) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile() && GameFolderReader.isDownloadFile(name)) {
+                    files.put(name, a.size() + " " + a.lastModifiedTime().toMillis());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        files.forEach((name, stat) -> text.append(name).append('\n').append(stat).append('\n'));
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.Availability;
 import org.lanspread.api.library.LocalGame;
 import org.sqlite.SQLiteConfig;
@@ -21,7 +22,8 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The library's persistent state in SQLite: last known games and the chunk-hash cache of archive files.
+ * The library's persistent state in SQLite: last known games, the chunk-hash cache of archive files and the verdicts
+ * of the archives' own checks.
  * The schema version is SQLite's {@code user_version}; {@link #MIGRATIONS} brings any older file up to date, one
  * step per transaction. A file from a newer LanSpread is refused, never modified.
  */
@@ -35,7 +37,9 @@ final class StateStore implements AutoCloseable {
             List.of("ALTER TABLE games ADD COLUMN archives TEXT NOT NULL DEFAULT ''",
                     "CREATE TABLE manifest_files (game_id TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, "
                             + "mtime_ms INTEGER NOT NULL, chunk_size INTEGER NOT NULL, chunks TEXT NOT NULL, "
-                            + "PRIMARY KEY (game_id, path))"));
+                            + "PRIMARY KEY (game_id, path))"),
+            List.of("CREATE TABLE archive_checks (game_id TEXT PRIMARY KEY NOT NULL, fingerprint TEXT NOT NULL, "
+                    + "passed INTEGER NOT NULL, problem TEXT, bytes INTEGER NOT NULL, checked_at INTEGER NOT NULL)"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -188,7 +192,9 @@ final class StateStore implements AutoCloseable {
                     + "updated_at = excluded.updated_at");
                     PreparedStatement delete = connection.prepareStatement("DELETE FROM games WHERE id = ?");
                     PreparedStatement deleteFiles = connection.prepareStatement(
-                            "DELETE FROM manifest_files WHERE game_id = ?")) {
+                            "DELETE FROM manifest_files WHERE game_id = ?");
+                    PreparedStatement deleteCheck = connection.prepareStatement(
+                            "DELETE FROM archive_checks WHERE game_id = ?")) {
                 long now = System.currentTimeMillis();
                 for (LocalGame game : changed) {
                     upsert.setString(1, game.id());
@@ -207,9 +213,12 @@ final class StateStore implements AutoCloseable {
                     delete.addBatch();
                     deleteFiles.setString(1, id);
                     deleteFiles.addBatch();
+                    deleteCheck.setString(1, id);
+                    deleteCheck.addBatch();
                 }
                 delete.executeBatch();
                 deleteFiles.executeBatch();
+                deleteCheck.executeBatch();
             }
             connection.commit();
         } catch (SQLException e) {
@@ -251,6 +260,38 @@ final class StateStore implements AutoCloseable {
             s.setLong(4, cached.mtimeMillis());
             s.setInt(5, cached.chunkSize());
             s.setString(6, String.join(",", cached.chunks()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IOException("cannot write the library state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A recorded archive check, valid while the game's download files have this fingerprint. */
+    record CachedCheck(String fingerprint, ArchiveCheck check) {
+    }
+
+    synchronized CachedCheck cachedCheck(String gameId) throws IOException {
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT fingerprint, passed, problem, bytes, checked_at FROM archive_checks WHERE game_id = ?")) {
+            s.setString(1, gameId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new CachedCheck(r.getString(1), new ArchiveCheck(r.getInt(2) != 0, r.getString(3),
+                        r.getLong(4), r.getLong(5))) : null;
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read the library state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void saveCheck(String gameId, CachedCheck cached) throws IOException {
+        try (PreparedStatement s = connection.prepareStatement("INSERT OR REPLACE INTO archive_checks "
+                + "(game_id, fingerprint, passed, problem, bytes, checked_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, gameId);
+            s.setString(2, cached.fingerprint());
+            s.setInt(3, cached.check().passed() ? 1 : 0);
+            s.setString(4, cached.check().problem());
+            s.setLong(5, cached.check().bytes());
+            s.setLong(6, cached.check().checkedAtMillis());
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IOException("cannot write the library state " + file + ": " + e.getMessage(), e);

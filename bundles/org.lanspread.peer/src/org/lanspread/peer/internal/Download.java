@@ -23,11 +23,11 @@ import java.util.logging.Logger;
 
 import org.lanspread.api.library.GameIds;
 import org.lanspread.api.library.GameManifest;
-import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.TransportException;
+import org.lanspread.peer.internal.integrity.ContentVote;
 
 /**
  * Fetches one version of a game from every peer that offers it (a swarm) into the game folder's staging area, checking
@@ -62,7 +62,7 @@ final class Download {
 
     /** What the download did, for the outcome message and tests. */
     record Stats(long totalBytes, long resumedBytes, long fetchedBytes, long refetchedBytes, int peersUsed,
-            Set<PeerId> dropped) {
+            Set<PeerId> dropped, String disagreement) {
         /** Bytes fetched beyond the chunks that were missing (duplicates and refetches of bad data). */
         long wastedBytes() {
             return refetchedBytes;
@@ -77,6 +77,14 @@ final class Download {
     private final OperationState.Guard guard;
     private final TaskGroup group;
     private final BiConsumer<PeerId, String> peerDropped;
+    private final Disagreement disagreement;
+    /** The content taken (see {@link ContentVote}); null until the manifest is chosen. */
+    private volatile String content;
+    /** Content hashes of peers that do not announce one (protocol 1.0), from the manifest each sent; "" if none. */
+    private final Map<PeerId, String> computed = new ConcurrentHashMap<>();
+    /** Peers already reported as offering another content. */
+    private final Set<PeerId> reported = ConcurrentHashMap.newKeySet();
+    private volatile String disagreementMessage;
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong fetched = new AtomicLong();
@@ -88,8 +96,15 @@ final class Download {
     /**
      * @param group a group of its own (its token is the download's cancellation)
      */
+    /** Told when peers offering the version disagree about its content: what, and the peers of the other content. */
+    @FunctionalInterface
+    interface Disagreement {
+        void reported(String message, List<PeerId> others);
+    }
+
     Download(String gameId, String version, Path gameFolder, PeerDirectory directory, PeerConnections connections,
-            OperationState.Guard guard, TaskGroup group, BiConsumer<PeerId, String> peerDropped) {
+            OperationState.Guard guard, TaskGroup group, BiConsumer<PeerId, String> peerDropped,
+            Disagreement disagreement) {
         this.gameId = gameId;
         this.version = version;
         this.gameFolder = gameFolder;
@@ -98,6 +113,7 @@ final class Download {
         this.guard = guard;
         this.group = group;
         this.peerDropped = peerDropped;
+        this.disagreement = disagreement;
     }
 
     String gameId() {
@@ -135,14 +151,76 @@ final class Download {
         }
     }
 
-    private Set<PeerId> offeringPeers() {
-        Set<PeerId> result = new HashSet<>();
+    /** What each connected peer offers of this version: its content hash, announced or computed, or null. */
+    private Map<PeerId, ContentVote.Offer> offers() {
+        Map<PeerId, ContentVote.Offer> result = new java.util.LinkedHashMap<>();
         directory.offering(gameId).forEach((peer, game) -> {
             if (game.version().equals(version)) {
+                String known = game.content() != null ? game.content() : computed.get(peer);
+                result.put(peer, new ContentVote.Offer(known == null || known.isEmpty() ? null : known,
+                        game.content() != null));
+            }
+        });
+        return result;
+    }
+
+    /** The peers to fetch from: those offering the version, and once the content is chosen, that content. */
+    private Set<PeerId> offeringPeers() {
+        Set<PeerId> result = new HashSet<>();
+        String taken = content;
+        offers().forEach((peer, offer) -> {
+            if (taken == null || taken.equals(offer.content())) {
                 result.add(peer);
             }
         });
         return result;
+    }
+
+    /**
+     * Reads the manifest of every offering peer that announces no content hash and was not read yet, to learn its
+     * content; returns those manifests by content hash.
+     */
+    private Map<String, GameManifest> learnContents(CancelToken token, List<String> problems) {
+        Map<String, GameManifest> manifests = new java.util.HashMap<>();
+        offers().forEach((peer, offer) -> {
+            if (offer.content() != null || computed.containsKey(peer) || token.isCancelled()) {
+                return;
+            }
+            try {
+                GameManifest manifest = connections.get(peer).manifest(gameId);
+                String problem = problem(manifest);
+                if (problem == null) {
+                    computed.put(peer, manifest.contentHash());
+                    manifests.putIfAbsent(manifest.contentHash(), manifest);
+                } else {
+                    computed.put(peer, "");
+                    problems.add("peer " + peer.shortForm() + ": " + problem);
+                }
+            } catch (TransportException e) {
+                problems.add("peer " + peer.shortForm() + ": " + e.getMessage()); // asked again on the next pass
+            }
+        });
+        return manifests;
+    }
+
+    /** Reports peers offering another content than the one taken, each once. */
+    private void reportDisagreement() {
+        String taken = content;
+        if (taken == null) {
+            return;
+        }
+        ContentVote.Choice choice = ContentVote.choose(offers());
+        if (!taken.equals(choice.content()) && choice.groups().containsKey(taken)) {
+            // the majority moved while downloading: this download keeps the content it took, never mixing
+            choice = new ContentVote.Choice(taken, choice.groups());
+        }
+        List<PeerId> fresh = choice.others().stream().filter(reported::add).toList();
+        if (!fresh.isEmpty()) {
+            String message = choice.describe(gameId, version, directory::describe);
+            disagreementMessage = message;
+            LOG.warning(message);
+            disagreement.reported(message, fresh);
+        }
     }
 
     Result run() throws DownloadException, InterruptedException {
@@ -181,10 +259,15 @@ final class Download {
         guard.progress(resumed);
         ChunkScheduler scheduler = new ChunkScheduler(missing);
         TaskGroup workers = group.child("workers");
+        int pass = 0;
         try {
             while (!scheduler.finished()) {
                 if (writeFailure.get() != null || token.isCancelled()) {
                     break;
+                }
+                if (++pass % 25 == 0) { // twice a second: peers that joined meanwhile
+                    learnContents(token, new ArrayList<>());
+                    reportDisagreement();
                 }
                 Set<PeerId> offering = offeringPeers();
                 for (PeerId peer : offering) {
@@ -223,7 +306,7 @@ final class Download {
             stats = new Stats(total, resumed, fetched.get(), refetched.get(),
                     (int) peers.values().stream().filter(p -> p.written.get() > 0).count(),
                     peers.values().stream().filter(p -> p.dropped).map(p -> p.id).collect(
-                            java.util.stream.Collectors.toSet()));
+                            java.util.stream.Collectors.toSet()), disagreementMessage);
         }
         Throwable failure = writeFailure.get();
         if (failure != null) {
@@ -242,27 +325,43 @@ final class Download {
         return Result.COMPLETED;
     }
 
-    /** The manifest from the first offering peer that gives a valid one; null when cancelled or none answered. */
+    /**
+     * The manifest of the content taken (see {@link ContentVote}), from a peer that holds it and whose manifest hashes to
+     * it; null when cancelled or nobody offers the version any more.
+     */
     private GameManifest fetchManifest(CancelToken token) throws DownloadException, InterruptedException {
         List<String> problems = new ArrayList<>();
         for (int attempt = 0; attempt < 3 && !token.isCancelled(); attempt++) {
-            Set<PeerId> offering = offeringPeers();
-            if (offering.isEmpty()) {
+            if (offers().isEmpty()) {
                 return null;
             }
-            for (PeerId peer : offering) {
-                if (token.isCancelled()) {
-                    return null;
+            Map<String, GameManifest> learned = learnContents(token, problems);
+            ContentVote.Choice choice = ContentVote.choose(offers());
+            if (choice.content() != null) {
+                content = choice.content();
+                reportDisagreement();
+                GameManifest known = learned.get(content);
+                if (known != null) {
+                    return known;
                 }
-                try {
-                    GameManifest manifest = connections.get(peer).manifest(gameId);
-                    String problem = problem(manifest);
-                    if (problem == null) {
-                        return manifest;
+                for (PeerId peer : choice.groups().get(content)) {
+                    if (token.isCancelled()) {
+                        return null;
                     }
-                    problems.add("peer " + peer.shortForm() + ": " + problem);
-                } catch (TransportException e) {
-                    problems.add("peer " + peer.shortForm() + ": " + e.getMessage());
+                    try {
+                        GameManifest manifest = connections.get(peer).manifest(gameId);
+                        String problem = problem(manifest);
+                        if (problem == null && !manifest.contentHash().equals(content)) {
+                            problem = "its manifest hashes to content " + manifest.contentHash().substring(0, 12)
+                                    + ", not the " + content.substring(0, 12) + " it announces";
+                        }
+                        if (problem == null) {
+                            return manifest;
+                        }
+                        problems.add("peer " + peer.shortForm() + ": " + problem);
+                    } catch (TransportException e) {
+                        problems.add("peer " + peer.shortForm() + ": " + e.getMessage());
+                    }
                 }
             }
             Thread.sleep(500);
@@ -383,11 +482,5 @@ final class Download {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-    }
-
-    /** The announced game for a version, for size display. */
-    static long size(Map<PeerId, AnnouncedGame> offering, String version) {
-        return offering.values().stream().filter(g -> g.version().equals(version)).mapToLong(AnnouncedGame::sizeBytes)
-                .findFirst().orElse(0);
     }
 }

@@ -13,7 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.lanspread.api.archive.ArchiveException;
+import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.games.OperationKind;
+import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.LocalGame;
 import org.lanspread.api.runtime.OperationOutcome;
@@ -21,6 +23,7 @@ import org.lanspread.api.runtime.OperationOutcome.Result;
 import org.lanspread.api.runtime.OperationRefusedException;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.lanspread.api.transport.PeerId;
+import org.lanspread.peer.internal.integrity.ArchiveSetTester;
 
 /**
  * The user's operations on games (download, install, update, uninstall, discarding a partial download): each runs as
@@ -178,10 +181,13 @@ final class GameOperations {
 
     /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
     private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
-            OperationKind kind) throws Download.DownloadException, InterruptedException {
+            OperationKind kind) throws Download.DownloadException, InterruptedException, IOException {
         Download download = new Download(gameId, version, libraries.get().gameDirectory().resolve(gameId), directory,
                 connectionsNow.get(), guard, group, (peer, why) -> deps.post(RuntimeTopics.PEER_DROPPED, Map.of(
-                        RuntimeTopics.GAME_ID, gameId, RuntimeTopics.PEER, peer.hex(), RuntimeTopics.MESSAGE, why)));
+                        RuntimeTopics.GAME_ID, gameId, RuntimeTopics.PEER, peer.hex(), RuntimeTopics.MESSAGE, why)),
+                (message, others) -> deps.post(RuntimeTopics.PEERS_DISAGREE, Map.of(RuntimeTopics.GAME_ID, gameId,
+                        RuntimeTopics.MESSAGE, message, RuntimeTopics.PEERS_PROPERTY,
+                        others.stream().map(PeerId::hex).toList())));
         downloads.put(gameId, download);
         Download.Result result;
         try {
@@ -193,16 +199,47 @@ final class GameOperations {
         String figures = stats == null ? "" : String.format(java.util.Locale.ROOT,
                 " (%d bytes, %d resumed, %d fetched, %d re-fetched, from %d peer(s)%s)", stats.totalBytes(),
                 stats.resumedBytes(), stats.fetchedBytes(), stats.refetchedBytes(), stats.peersUsed(),
-                stats.dropped().isEmpty() ? "" : ", dropped " + stats.dropped().stream().map(PeerId::shortForm).toList());
+                stats.dropped().isEmpty() ? "" : ", dropped " + stats.dropped().stream().map(PeerId::shortForm).toList())
+                + (stats == null || stats.disagreement() == null ? "" : "; " + stats.disagreement());
         return switch (result) {
-            case COMPLETED -> new OperationOutcome(gameId, kind, Result.COMPLETED, version,
-                    gameId + " " + version + " downloaded" + figures);
+            case COMPLETED -> checked(gameId, version, kind, figures, guard, group.token());
             case CANCELLED -> new OperationOutcome(gameId, kind, Result.CANCELLED, version,
                     "download of " + gameId + " cancelled; verified chunks are kept for resuming" + figures);
             case ALL_PEERS_GONE -> new OperationOutcome(gameId, kind, Result.ALL_PEERS_GONE, version,
                     "every peer offering " + gameId + " " + version + " left; the download resumes when one is back"
                             + figures);
         };
+    }
+
+    /**
+     * A download is complete only once its archives passed their own checks: every chunk matched the manifest, but the
+     * manifest's peers may have offered damaged archives (their verdict is recorded, as for any downloaded game).
+     */
+    private OperationOutcome checked(String gameId, String version, OperationKind kind, String figures,
+            OperationState.Guard guard, CancelToken token) throws IOException, InterruptedException {
+        ArchiveExtractor tester = deps.tester(settingsNow.get().extractor());
+        if (tester == null) {
+            throw new IOException(gameId + " " + version + " was downloaded" + figures
+                    + ", but no installed extractor can check its archives");
+        }
+        LocalGame game = current(gameId);
+        guard.phase(guard.current().kind(), "checking archives", game == null ? 0 : game.downloadBytes());
+        ArchiveCheck check;
+        try {
+            check = libraries.get().checkArchives(gameId, new ArchiveSetTester(tester, guard::progress,
+                    token::isCancelled));
+        } catch (InterruptedException e) {
+            return new OperationOutcome(gameId, kind, Result.CANCELLED, version, gameId + " " + version
+                    + " was downloaded" + figures + "; its archive check was cancelled (it runs again before the game"
+                    + " is offered to peers)");
+        }
+        if (!check.passed()) {
+            return new OperationOutcome(gameId, kind, Result.FAILED, version, gameId + " " + version
+                    + " was downloaded as its peers serve it" + figures + ", but its archives fail their own check: "
+                    + check.problem() + "; it is marked damaged and not offered to peers");
+        }
+        return new OperationOutcome(gameId, kind, Result.COMPLETED, version, gameId + " " + version + " downloaded"
+                + figures + "; its archives passed their own checks");
     }
 
     /** The unpack's outcome, its message preceded by the download's (with its figures). */

@@ -22,6 +22,7 @@ import org.lanspread.api.archive.ArchiveException;
 import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.games.OperationKind;
 import org.lanspread.api.library.GameManifest;
+import org.lanspread.peer.internal.integrity.ArchiveSets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,8 +48,6 @@ final class GameTransactions {
     static final String TRASH = ".local.trash";
     static final String MARKER = ".lanspread.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PART = Pattern.compile("(?i)(.+)\\.part(\\d+)\\.rar");
-    private static final Pattern RAR = Pattern.compile("(?i)(.+)\\.rar");
     private static final Pattern OLD_STYLE = Pattern.compile("(?i)(.+)\\.r(\\d{2,3})");
 
     /** Cancelled at a safe point and rolled back. */
@@ -82,7 +81,7 @@ final class GameTransactions {
         if (chosen == null) {
             throw new IOException("no archive extractor is available to unpack " + folder.getFileName());
         }
-        List<Path> sets = firstVolumes(folder, archives);
+        List<Path> sets = ArchiveSets.firstVolumes(folder, archives);
         if (sets.isEmpty()) {
             throw new IOException(folder + ": there is no archive to unpack");
         }
@@ -172,31 +171,6 @@ final class GameTransactions {
         Files.deleteIfExists(folder.resolve(JOURNAL));
     }
 
-    /** The first volume of each archive set among {@code archives} (file names), in name order. */
-    static List<Path> firstVolumes(Path folder, List<String> archives) {
-        Map<String, String> first = new TreeMap<>(); // set -> first volume
-        Map<String, Integer> firstPart = new TreeMap<>();
-        for (String name : archives) {
-            Matcher part = PART.matcher(name);
-            if (part.matches()) {
-                String set = part.group(1).toLowerCase(Locale.ROOT) + "#part";
-                int number = Integer.parseInt(part.group(2));
-                if (number < firstPart.getOrDefault(set, Integer.MAX_VALUE)) {
-                    firstPart.put(set, number);
-                    first.put(set, name);
-                }
-                continue;
-            }
-            Matcher rar = RAR.matcher(name);
-            if (rar.matches()) {
-                first.put(rar.group(1).toLowerCase(Locale.ROOT) + "#rar", name);
-            }
-            // name.r00, name.r01 ...: volumes of name.rar, not sets of their own
-        }
-        List<Path> result = new ArrayList<>();
-        first.values().forEach(n -> result.add(folder.resolve(n)));
-        return result;
-    }
 
     static boolean isOldStyleVolume(String name) {
         return OLD_STYLE.matcher(name).matches();

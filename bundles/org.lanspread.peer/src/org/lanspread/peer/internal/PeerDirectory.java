@@ -139,6 +139,13 @@ final class PeerDirectory {
         return Optional.ofNullable(peers.get(id)).map(p -> p.address);
     }
 
+    /** The peer's display name and short id, for messages: "name (0123456789ab)". */
+    String describe(PeerId id) {
+        Peer peer = peers.get(id);
+        String name = peer == null ? null : peer.name;
+        return name == null || name.isBlank() ? id.shortForm() : name + " (" + id.shortForm() + ")";
+    }
+
     /** The peers offering {@code gameId}, with the version each offers. */
     Map<PeerId, AnnouncedGame> offering(String gameId) {
         Map<PeerId, AnnouncedGame> result = new LinkedHashMap<>();

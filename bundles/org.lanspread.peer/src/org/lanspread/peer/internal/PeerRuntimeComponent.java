@@ -157,6 +157,11 @@ public class PeerRuntimeComponent implements PeerRuntime {
         }
 
         @Override
+        public ArchiveExtractor tester(String preferredId) {
+            return chooseTester(Map.copyOf(extractors), preferredId);
+        }
+
+        @Override
         public GameCatalog catalog() {
             return catalog;
         }
@@ -175,6 +180,12 @@ public class PeerRuntimeComponent implements PeerRuntime {
     static ArchiveExtractor choose(Map<ArchiveExtractor, Integer> rankings, String preferredId) {
         return ExtractorSelection.choose(rankings.keySet(), e -> rankings.getOrDefault(e, 0), preferredId)
                 .orElse(null);
+    }
+
+    /** As {@link #choose}, among the extractors that can test archives. */
+    static ArchiveExtractor chooseTester(Map<ArchiveExtractor, Integer> rankings, String preferredId) {
+        return ExtractorSelection.choose(rankings.keySet().stream().filter(ArchiveExtractor::tests).toList(),
+                e -> rankings.getOrDefault(e, 0), preferredId).orElse(null);
     }
 
     @Override

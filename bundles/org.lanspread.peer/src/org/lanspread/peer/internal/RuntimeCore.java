@@ -56,6 +56,7 @@ final class RuntimeCore {
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final ServedContent content;
     private final GameOperations games;
+    private final OfferChecker checker;
     private final AtomicLong revision = new AtomicLong();
     private final AtomicReference<RuntimeStatus> status = new AtomicReference<>(RuntimeStatus.of(RuntimeStatus.State.STARTING));
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -99,9 +100,14 @@ final class RuntimeCore {
                 postPeers();
             }
         });
-        this.content = new ServedContent(() -> library, () -> transport, operations);
+        this.content = new ServedContent(() -> library, () -> transport, operations, () -> publish(false));
+        this.checker = new OfferChecker(() -> library, () -> deps.tester(this.settings.extractor()), operations,
+                content);
         this.games = new GameOperations(deps, () -> library, () -> connections, () -> this.settings, directory,
-                operations, operationsGroup, content, () -> publish(false));
+                operations, operationsGroup, content, () -> {
+                    checker.wake(); // an operation ended: its game may be offered (or withdrawn) now
+                    publish(false);
+                });
         this.revision.set(revisionBase);
     }
 
@@ -152,6 +158,7 @@ final class RuntimeCore {
         }
         supervisor.start("liveness", new Supervisor.Policy.Restart(RESTART_DELAY), this::runLiveness);
         supervisor.start("library-monitor", new Supervisor.Policy.BestEffort(), this::runMonitor);
+        supervisor.start("offer-checks", new Supervisor.Policy.Restart(RESTART_DELAY), checker::run);
         supervisor.start("commands", new Supervisor.Policy.Required(), this::runCommands);
         setStatus(RuntimeStatus.of(RuntimeStatus.State.RUNNING));
         publish(false);
@@ -326,6 +333,7 @@ final class RuntimeCore {
 
     private void libraryChanged(LibraryDelta delta) {
         content.libraryChanged(delta);
+        checker.wake();
         publish(false);
     }
 
@@ -357,7 +365,7 @@ final class RuntimeCore {
         GamesSnapshot next;
         synchronized (revision) {
             next = SnapshotBuilder.build(revision.incrementAndGet(), library, directory, operations,
-                    deps.catalog());
+                    deps.catalog(), content::failedCheck);
             snapshot = next;
         }
         deps.post(RuntimeTopics.SNAPSHOT, Map.of(RuntimeTopics.SNAPSHOT_PROPERTY, next, RuntimeTopics.E4_DATA, next));
@@ -463,6 +471,11 @@ final class RuntimeCore {
     /** For tests: the transport this runtime listens on. */
     PeerTransport transport() {
         return transport;
+    }
+
+    /** For tests: what this runtime offers to peers. */
+    ServedContent content() {
+        return content;
     }
 
     GameLibrary library() {

@@ -24,6 +24,9 @@ interface RuntimeDependencies {
     /** The extractor to use now (preference, then ranking), or null when none is available. */
     ArchiveExtractor extractor(String preferredId);
 
+    /** The extractor to check archives with now: as {@link #extractor}, among those that can test; or null. */
+    ArchiveExtractor tester(String preferredId);
+
     /** The catalog, or null. */
     GameCatalog catalog();
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
+import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.LibraryDelta;
@@ -21,8 +22,9 @@ import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerTransport;
 
 /**
- * What this peer offers to others (complete games with no active operation, only), their manifests (cached until the
- * game's folder changes), and telling peers when that changes.
+ * What this peer offers to others, and telling peers when that changes: complete games with no active operation whose
+ * archives passed their own checks ({@link Offer}s, made by the {@link OfferChecker}), each with its manifest (cached
+ * until the game's folder changes) and that manifest's content hash.
  */
 final class ServedContent implements ContentSource {
 
@@ -33,18 +35,64 @@ final class ServedContent implements ContentSource {
     private final OperationState operations;
     /** Manifests served, cached until the game's folder changes. */
     private final Map<String, GameManifest> manifests = new ConcurrentHashMap<>();
+    /** The verdicts on the downloaded games: only a passed one for the downloaded version is offered. */
+    private final Map<String, Offer> offers = new ConcurrentHashMap<>();
+    private final Runnable changed;
 
-    ServedContent(Supplier<GameLibrary> libraries, Supplier<PeerTransport> transports, OperationState operations) {
+    /**
+     * A downloaded version's verdict.
+     *
+     * @param version the version checked
+     * @param check   its archives' own checks
+     * @param content the content hash of its manifest when the check passed, else null
+     */
+    record Offer(String version, ArchiveCheck check, String content) {
+    }
+
+    /** @param changed told (to publish the snapshot) when an offer or a verdict changes */
+    ServedContent(Supplier<GameLibrary> libraries, Supplier<PeerTransport> transports, OperationState operations,
+            Runnable changed) {
         this.libraries = libraries;
         this.transports = transports;
         this.operations = operations;
+        this.changed = changed;
+    }
+
+    Offer offer(String gameId) {
+        return offers.get(gameId);
+    }
+
+    /** Records a verdict (with its manifest when it passed) and tells peers what that changes. */
+    void offer(String gameId, Offer offer, GameManifest manifest) {
+        if (manifest != null) {
+            manifests.put(gameId, manifest);
+        }
+        if (!offer.equals(offers.put(gameId, offer))) {
+            reannounce(gameId);
+            changed.run();
+        }
+    }
+
+    /** Forgets a verdict: the game's files changed or are gone; it is not offered until checked again. */
+    void withdraw(String gameId) {
+        if (offers.remove(gameId) != null) {
+            reannounce(gameId);
+            changed.run();
+        }
+    }
+
+    /** The failed verdict on the game's downloaded version, or null: what makes it "damaged". */
+    ArchiveCheck failedCheck(LocalGame game) {
+        Offer offer = game.availability().downloaded() ? offers.get(game.id()) : null;
+        return offer != null && !offer.check().passed() && offer.version().equals(game.downloadedVersion())
+                ? offer.check() : null;
     }
 
     @Override
     public List<AnnouncedGame> announced() {
         GameLibrary lib = libraries.get();
         return lib == null ? List.of() : lib.snapshot().games().values().stream().filter(this::served)
-                .map(ServedContent::announcement).toList();
+                .map(this::announcement).toList();
     }
 
     @Override
@@ -77,11 +125,17 @@ final class ServedContent implements ContentSource {
     }
 
     boolean served(LocalGame game) {
-        return game.availability().downloaded() && !operations.isActive(game.id());
+        if (!game.availability().downloaded() || operations.isActive(game.id())) {
+            return false;
+        }
+        Offer offer = offers.get(game.id());
+        return offer != null && offer.check().passed() && offer.version().equals(game.downloadedVersion());
     }
 
-    private static AnnouncedGame announcement(LocalGame game) {
-        return new AnnouncedGame(game.id(), game.downloadedVersion(), game.downloadBytes());
+    private AnnouncedGame announcement(LocalGame game) {
+        Offer offer = offers.get(game.id());
+        return new AnnouncedGame(game.id(), game.downloadedVersion(), game.downloadBytes(),
+                offer == null ? null : offer.content());
     }
 
     /** Forgets changed games' manifests and tells peers; active games are withheld until their operation ends. */
@@ -122,11 +176,14 @@ final class ServedContent implements ContentSource {
     /** The game directory was switched: forgets every manifest and tells peers the new directory's games. */
     void directorySwitched(Set<String> before, boolean changed) {
         manifests.clear();
-        PeerTransport server = transports.get();
-        if (server != null && changed) {
-            Set<String> gone = new HashSet<>(before);
-            gone.removeAll(libraries.get().snapshot().games().keySet());
-            server.announce(announced(), gone);
+        if (!changed) {
+            return;
         }
+        offers.clear(); // the checker makes the new directory's offers once their archives passed
+        PeerTransport server = transports.get();
+        if (server != null) {
+            server.announce(List.of(), before);
+        }
+        this.changed.run();
     }
 }

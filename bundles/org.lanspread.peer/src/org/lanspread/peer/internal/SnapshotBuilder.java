@@ -6,12 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.lanspread.api.catalog.GameCatalog;
 import org.lanspread.api.games.ActiveOperation;
 import org.lanspread.api.games.GameState;
 import org.lanspread.api.games.GameView;
 import org.lanspread.api.games.GamesSnapshot;
+import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.LocalGame;
 
@@ -22,7 +24,7 @@ final class SnapshotBuilder {
     }
 
     static GamesSnapshot build(long rev, GameLibrary lib, PeerDirectory directory, OperationState operations,
-            GameCatalog catalog) {
+            GameCatalog catalog, Function<LocalGame, ArchiveCheck> failedChecks) {
         Map<String, LocalGame> local = lib == null ? Map.of() : lib.snapshot().games();
         Map<String, PeerDirectory.Best> onPeers = directory.bestVersions();
         List<ActiveOperation> active = operations.snapshot();
@@ -48,9 +50,12 @@ final class SnapshotBuilder {
                     : game.downloadedVersion() != null ? game.downloadedVersion() : game.installedVersion();
             long size = game != null && game.downloadBytes() > 0 ? game.downloadBytes()
                     : best != null ? best.game().sizeBytes() : 0;
-            games.add(new GameView(id, name, state(game, best, operation), localVersion,
-                    game == null ? null : game.installedVersion(), best == null ? null : best.game().version(),
-                    best == null ? 0 : best.peers(), size, operation, game == null ? null : game.problem()));
+            ArchiveCheck failed = game == null || operation != null ? null : failedChecks.apply(game);
+            GameState state = failed != null ? GameState.DAMAGED : state(game, best, operation);
+            String problem = failed != null ? failed.problem() : game == null ? null : game.problem();
+            games.add(new GameView(id, name, state, localVersion, game == null ? null : game.installedVersion(),
+                    best == null ? null : best.game().version(), best == null ? 0 : best.peers(), size, operation,
+                    problem));
         }
         games.sort(Comparator.comparing(GameView::name, String.CASE_INSENSITIVE_ORDER).thenComparing(GameView::id));
         return new GamesSnapshot(rev, games, active);

@@ -312,4 +312,44 @@ class GameLibraryTest {
 
         assertThrows(IllegalStateException.class, () -> library.manifest("missing-game"));
     }
+
+    @Test
+    void anArchiveVerdictIsRecordedAndHoldsOnlyWhileTheFilesKeepTheirNamesSizesAndTimes(@TempDir Path games)
+            throws Exception {
+        Path folder = downloaded(games, "quake3", "1", 1000);
+        GameLibrary library = library();
+        library.setGameDirectory(games);
+        java.util.concurrent.atomic.AtomicInteger tests = new java.util.concurrent.atomic.AtomicInteger();
+        org.lanspread.api.library.ArchiveTester passes = (dir, archives) -> {
+            tests.incrementAndGet();
+            assertEquals(folder, dir);
+            assertEquals(List.of("quake3.rar"), archives);
+            return org.lanspread.api.library.ArchiveCheck.passed(1000);
+        };
+        assertTrue(library.archiveCheck("quake3").isEmpty(), "never checked");
+
+        assertTrue(library.checkArchives("quake3", passes).passed());
+        assertTrue(library.checkArchives("quake3", passes).passed());
+        assertEquals(1, tests.get(), "the recorded verdict is reused");
+        assertTrue(library.archiveCheck("quake3").orElseThrow().passed());
+
+        Path archive = folder.resolve("quake3.rar");
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 5000));
+        assertTrue(library.archiveCheck("quake3").isEmpty(), "a changed modification time voids the verdict");
+        var failed = library.checkArchives("quake3", (dir, archives) -> {
+            tests.incrementAndGet();
+            return org.lanspread.api.library.ArchiveCheck.failed(archive + ": CRC mismatch");
+        });
+        assertFalse(failed.passed());
+        assertEquals(failed, library.archiveCheck("quake3").orElseThrow(), "a failed verdict is recorded too");
+
+        write(folder.resolve("quake3.r00"), "a new volume");
+        assertTrue(library.archiveCheck("quake3").isEmpty(), "a new file voids the verdict");
+        library.checkArchives("quake3", (dir, archives) -> {
+            Files.writeString(folder.resolve("quake3.r01"), "written while checking");
+            return org.lanspread.api.library.ArchiveCheck.passed(1);
+        });
+        assertTrue(library.archiveCheck("quake3").isEmpty(), "files changed during the check: nothing recorded");
+        assertThrows(IllegalStateException.class, () -> library.checkArchives("nothing-here", passes));
+    }
 }

@@ -92,6 +92,8 @@ class SwarmDownloadTest {
         }
         // The liar hashes its honest copy, then its disk "rots": every chunk of every volume is flipped, with size and
         // modification time kept, so it keeps serving the old hashes with bad bytes.
+        TestPeer.await("the liar to offer ut99 once its archives passed their check", 30,
+                () -> liar.core.content().announced().stream().anyMatch(g -> g.id().equals("ut99")));
         liar.core.library().manifest("ut99");
         try (Stream<Path> volumes = Files.list(liar.games.resolve("ut99"))) {
             for (Path rotten : volumes.filter(p -> p.toString().endsWith(".rar")).toList()) {

@@ -83,6 +83,11 @@ final class TestPeer implements AutoCloseable {
             }
 
             @Override
+            public ArchiveExtractor tester(String preferredId) {
+                return PeerRuntimeComponent.chooseTester(rankings(), b.extractor);
+            }
+
+            @Override
             public GameCatalog catalog() {
                 return Services.await(GameCatalog.class);
             }
@@ -169,6 +174,11 @@ final class TestPeer implements AutoCloseable {
 
     /** The registered extractor with the given id, else the one the ranking picks. */
     static ArchiveExtractor extractor(String id) {
+        return PeerRuntimeComponent.choose(rankings(), id);
+    }
+
+    /** The registered extractors with their rankings. */
+    static Map<ArchiveExtractor, Integer> rankings() {
         Services.await(ArchiveExtractor.class);
         BundleContext context = FrameworkUtil.getBundle(TestPeer.class).getBundleContext();
         try {
@@ -177,7 +187,7 @@ final class TestPeer implements AutoCloseable {
                 Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
                 rankings.put(context.getService(ref), ranking instanceof Integer i ? i : 0);
             }
-            return PeerRuntimeComponent.choose(rankings, id);
+            return rankings;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -5,7 +5,7 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /** A warning at most once per interval, saying how many were held back since the last one. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long interval;
@@ -14,13 +14,17 @@ final class RateLimitedLog {
     private boolean logged;
     private long held;
 
+    public RateLimitedLog(Logger log, Duration interval) {
+        this(log, interval, System::nanoTime);
+    }
+
     RateLimitedLog(Logger log, Duration interval, LongSupplier clock) {
         this.log = log;
         this.interval = interval.toNanos();
         this.clock = clock;
     }
 
-    synchronized void log(String message) {
+    public synchronized void log(String message) {
         long now = clock.getAsLong();
         if (logged && now - last < interval) {
             held++;

@@ -375,7 +375,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         for (PeerListener listener : listeners) {
             notify(() -> listener.peerConnected(session.peer(), session.hello(), session.remoteAddress()));
         }
-        session.start(content.announced(), liveness);
+        session.start(spoken(content.announced()), liveness);
         return true;
     }
 
@@ -419,7 +419,14 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
 
     @Override
     public void announce(List<AnnouncedGame> changed, Set<String> removed) {
-        sessions.forEach(s -> s.announce(changed, removed));
+        List<AnnouncedGame> games = spoken(changed);
+        sessions.forEach(s -> s.announce(games, removed));
+    }
+
+    /** Offers as this peer's protocol minor version speaks them: 1.0 announces no content hash. */
+    private List<AnnouncedGame> spoken(List<AnnouncedGame> games) {
+        return protocolMinor >= 1 ? games
+                : games.stream().map(g -> new AnnouncedGame(g.id(), g.version(), g.sizeBytes())).toList();
     }
 
     void count(PeerId peer, int direction, long bytes) {

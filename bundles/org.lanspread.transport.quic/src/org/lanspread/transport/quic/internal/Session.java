@@ -152,10 +152,17 @@ final class Session {
         owner.ended(this, reason, detail);
     }
 
+    /** A content hash as protocol 1.1 announces it; anything else is ignored as if absent. */
+    private static final java.util.regex.Pattern CONTENT_HASH = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     private static ArrayNode games(List<AnnouncedGame> games) {
         ArrayNode array = JSON.createArrayNode();
         for (AnnouncedGame game : games) {
-            array.addObject().put("id", game.id()).put("version", game.version()).put("size", game.sizeBytes());
+            ObjectNode offer = array.addObject().put("id", game.id()).put("version", game.version())
+                    .put("size", game.sizeBytes());
+            if (game.content() != null) {
+                offer.put("content", game.content());
+            }
         }
         return array;
     }
@@ -164,8 +171,10 @@ final class Session {
         List<AnnouncedGame> games = new ArrayList<>();
         for (JsonNode game : array) {
             if (game.hasNonNull("id") && game.hasNonNull("version")) {
+                JsonNode content = game.get("content");
                 games.add(new AnnouncedGame(game.get("id").asText(), game.get("version").asText(),
-                        game.path("size").asLong()));
+                        game.path("size").asLong(), content != null && content.isTextual()
+                                && CONTENT_HASH.matcher(content.asText()).matches() ? content.asText() : null));
             }
         }
         return games;

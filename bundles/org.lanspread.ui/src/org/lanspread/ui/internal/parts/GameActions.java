@@ -34,7 +34,7 @@ final class GameActions {
             case UPDATE_AVAILABLE -> Main.UPDATE;
             case INSTALLED, LOCAL_ONLY -> Main.PLAY;
             case ON_PEERS, DOWNLOADED, INCOMPLETE -> Main.INSTALL;
-            case BROKEN -> Main.NONE;
+            case BROKEN, DAMAGED -> Main.NONE;
         };
     }
 
@@ -59,7 +59,8 @@ final class GameActions {
         String state = game.state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         ActiveOperation op = game.operation();
         if (op == null) {
-            return game.state() == GameState.BROKEN && game.problem() != null ? state + ": " + game.problem() : state;
+            return (game.state() == GameState.BROKEN || game.state() == GameState.DAMAGED) && game.problem() != null
+                    ? state + ": " + game.problem() : state;
         }
         if (!op.determinate()) {
             return state + " (" + op.phase() + ")";

@@ -115,6 +115,32 @@ class SessionTest {
     }
 
     @Test
+    void offersCarryTheirContentHashFromProtocol11AndA10PeerSendsNoneAndIsUnderstood() throws Exception {
+        String hash = "0123456789abcdef".repeat(4);
+        AnnouncedGame quake = new AnnouncedGame("quake3", "20240315", 500, hash);
+        AnnouncedGame ut = new AnnouncedGame("ut99", "436", 700, hash.replace('0', 'f'));
+        Recorder atNew = new Recorder();
+        Recorder atOld = new Recorder();
+        try (QuicPeerTransport current = new QuicPeerTransport(dir.resolve("new"), loopback(), "new",
+                offering(quake), 1, 1);
+                QuicPeerTransport old = new QuicPeerTransport(dir.resolve("old"), loopback(), "old", offering(ut), 1,
+                        0)) {
+            current.addListener(atNew);
+            old.addListener(atOld);
+            current.connect(old.localAddress(), old.localId(), TIMEOUT);
+            assertEquals("connected old", atNew.next());
+            assertEquals("library " + List.of(new AnnouncedGame("ut99", "436", 700)), atNew.next(),
+                    "a 1.0 peer announces no content hash");
+            assertEquals("connected new", atOld.next());
+            assertEquals("library " + List.of(quake), atOld.next(), "a 1.1 peer's hash arrives");
+            AnnouncedGame bad = new AnnouncedGame("cs16", "3", 900, "NOT-A-HASH");
+            current.announce(List.of(bad), Set.of());
+            assertEquals("delta " + List.of(new AnnouncedGame("cs16", "3", 900)) + " removed []", atOld.next(),
+                    "a malformed hash is ignored as if absent");
+        }
+    }
+
+    @Test
     void aPeerThatStopsAnsweringIsGoneAfterItsMissedPings() throws Exception {
         Recorder atBob = new Recorder();
         Session.Liveness quick = new Session.Liveness(Duration.ofMillis(100), 3);

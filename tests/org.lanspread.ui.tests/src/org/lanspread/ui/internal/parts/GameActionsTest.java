@@ -19,7 +19,8 @@ class GameActionsTest {
 
     private static GameView game(GameState state, ActiveOperation operation) {
         return new GameView("quake3", "Quake III Arena", state, "1", state == GameState.INSTALLED ? "1" : null, "2", 1,
-                100, operation, state == GameState.BROKEN ? "version.ini: no version" : null);
+                100, operation, state == GameState.BROKEN ? "version.ini: no version"
+                        : state == GameState.DAMAGED ? "quake3.rar: CRC mismatch" : null);
     }
 
     @Test
@@ -36,6 +37,7 @@ class GameActionsTest {
         expected.put(GameState.LOCAL_ONLY, GameActions.Main.PLAY);
         expected.put(GameState.INCOMPLETE, GameActions.Main.INSTALL);
         expected.put(GameState.BROKEN, GameActions.Main.NONE);
+        expected.put(GameState.DAMAGED, GameActions.Main.NONE);
         assertEquals(GameState.values().length, expected.size(), "every state has a main action");
         expected.forEach((state, action) -> assertEquals(action, GameActions.main(game(state, null)), state.name()));
         assertTrue(GameActions.canUninstall(game(GameState.INSTALLED, null)));
@@ -53,6 +55,7 @@ class GameActionsTest {
                 Instant.now());
         assertEquals("updating (swapping)", GameActions.stateText(game(GameState.UPDATING, swapping)));
         assertEquals("broken: version.ini: no version", GameActions.stateText(game(GameState.BROKEN, null)));
+        assertEquals("damaged: quake3.rar: CRC mismatch", GameActions.stateText(game(GameState.DAMAGED, null)));
         assertEquals("update available", GameActions.stateText(game(GameState.UPDATE_AVAILABLE, null)));
     }
 }

@@ -61,7 +61,8 @@ class GamesPartTest {
     void showsOneRowPerGameFromTheOsgiService(@TempDir Path games) throws Exception {
         Files.createDirectories(games.resolve("quake3"));
         Files.writeString(games.resolve("quake3/version.ini"), "20240315");
-        Files.writeString(games.resolve("quake3/quake3.rar"), "archive");
+        org.lanspread.testing.rar.RarWriter.rar4().file("baseq3/readme.txt", "frag").write(games.resolve("quake3"),
+                "quake3"); // a real archive: a text file named .rar would be shown damaged once checked
         Files.createDirectories(games.resolve("warcraft3/local"));
         BundleContext bundleContext = FrameworkUtil.getBundle(GamesPart.class).getBundleContext();
         PeerRuntime runtime = org.lanspread.testing.osgi.Runtimes.awaitStarted();
