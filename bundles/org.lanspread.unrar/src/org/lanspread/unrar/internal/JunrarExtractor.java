@@ -173,7 +173,9 @@ public class JunrarExtractor extends StagedExtractor {
         int index = 0;
         String current = null;
         ProgressOutputStream writing = null;
-        try (Archive archive = open(first)) {
+        Archive archive = null;
+        try {
+            archive = open(first);
             while (true) {
                 FileHeader header = archive.nextFileHeader();
                 if (header == null) {
@@ -222,7 +224,16 @@ public class JunrarExtractor extends StagedExtractor {
                 throw new ArchiveException(Reason.IO, first, "cannot write '" + current + "': "
                         + writing.failure.getMessage(), writing.failure);
             }
-            throw translate(e, first, current);
+            // junrar switches volumes itself inside a split entry: name the one it was reading
+            throw translate(e, archive == null ? first : volumeFile(archive, first), current);
+        } finally {
+            if (archive != null) {
+                try {
+                    archive.close();
+                } catch (IOException e) {
+                    // read only: nothing to lose
+                }
+            }
         }
     }
 
@@ -243,6 +254,10 @@ public class JunrarExtractor extends StagedExtractor {
         }
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         String where = entry == null ? "" : "entry '" + entry + "': ";
+        if (cause instanceof EOFException
+                || cause instanceof RarException && cause.getCause() instanceof EOFException) {
+            return new ArchiveException(Reason.TRUNCATED, archive, where + "the archive ends early (truncated)", cause);
+        }
         if (cause instanceof CrcErrorException) {
             return new ArchiveException(Reason.CORRUPT, archive, where + "CRC mismatch: the data is damaged", cause);
         }
@@ -262,9 +277,6 @@ public class JunrarExtractor extends StagedExtractor {
         if (cause instanceof CorruptHeaderException || cause instanceof BadRarArchiveException
                 || cause instanceof RarException) {
             return new ArchiveException(Reason.CORRUPT, archive, where + "damaged archive (" + cause + ")", cause);
-        }
-        if (cause instanceof EOFException) {
-            return new ArchiveException(Reason.TRUNCATED, archive, where + "the archive ends early", cause);
         }
         if (cause instanceof IOException) {
             return new ArchiveException(Reason.IO, archive, where + cause.getMessage(), cause);

@@ -97,7 +97,7 @@ class ArchiveSelfTestTest {
         byte[] bytes = Files.readAllBytes(good);
         Files.write(good, Arrays.copyOf(bytes, bytes.length * 3 / 4));
         ArchiveException e = testFails(good);
-        assertTrue(Set.of(Reason.TRUNCATED, Reason.CORRUPT).contains(e.reason()), e.reason() + ": " + e.getMessage());
+        assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
     }
 
     @Test
@@ -107,8 +107,8 @@ class ArchiveSelfTestTest {
         byte[] bytes = Files.readAllBytes(last);
         Files.write(last, Arrays.copyOf(bytes, bytes.length / 2));
         ArchiveException e = testFails(volumes.get(0));
-        assertTrue(Set.of(Reason.TRUNCATED, Reason.CORRUPT, Reason.MISSING_VOLUME).contains(e.reason()),
-                e.reason() + ": " + e.getMessage());
+        assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(last + ":"), "names the volume that ends early: " + e.getMessage());
     }
 
     @Test

@@ -402,4 +402,49 @@ class HeadlessPeersTest {
             leech.close();
         }
     }
+
+    @Test
+    void aGameDamagedOrTruncatedOnDiskIsNeverOfferedAndGamesShowsItDamaged() throws Exception {
+        Path root = root("damaged-games");
+        HeadlessPeer seed = peer(root, "seed", "");
+        game(seed.games, "doom", "1.9", 8 * MIB, 10);
+        game(seed.games, "hl", "1.1", 20 * MIB, 11);
+        // doom: 16 bytes changed at three places before it was ever hashed, size and modification time kept.
+        Path volume = seed.games.resolve("doom/doom.rar");
+        var mtime = Files.getLastModifiedTime(volume);
+        long size = Files.size(volume);
+        try (var channel = java.nio.channels.FileChannel.open(volume, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long at : new long[] { size / 4, size / 2, size * 3 / 4 }) {
+                channel.write(java.nio.ByteBuffer.wrap("sixteen bytes!!!".getBytes()), at);
+            }
+        }
+        Files.setLastModifiedTime(volume, mtime);
+        // hl: its last volume cut short.
+        Path last = seed.games.resolve("hl/hl.part2.rar");
+        try (var channel = java.nio.channels.FileChannel.open(last, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        HeadlessPeer leech = peer(root, "leech", "");
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving 2 local game", 60);
+            for (String id : List.of("doom", "hl")) {
+                leech.start(List.of(seed), "download", id, "--wait", "8");
+                assertEquals(3, leech.await(60), "no peer offers " + id + ":\n" + leech.output());
+                assertFalse(Files.exists(leech.games.resolve(id)), "nothing of " + id + " reached the leech");
+            }
+            assertEquals(0, seed.terminate(), seed.output());
+            seed.start(List.of(), "games", "--wait", "2");
+            assertEquals(0, seed.await(60), seed.output());
+            String games = seed.output();
+            System.out.println("[e2e] damaged games:\n" + games.lines().filter(l -> l.startsWith("doom")
+                    || l.startsWith("hl")).reduce("", (a, b) -> a + "  " + b + "\n"));
+            String doom = games.lines().filter(l -> l.startsWith("doom ")).findFirst().orElse(games);
+            assertTrue(doom.contains("damaged") && doom.contains("doom.rar"), doom);
+            String hl = games.lines().filter(l -> l.startsWith("hl ")).findFirst().orElse(games);
+            assertTrue(hl.contains("damaged") && hl.contains("hl.part2.rar") && hl.contains("ends early"), hl);
+        } finally {
+            seed.close();
+            leech.close();
+        }
+    }
 }
