@@ -58,6 +58,16 @@ public interface GameLibrary extends AutoCloseable {
      */
     ArchiveCheck checkArchives(String gameId, ArchiveTester tester) throws IOException, InterruptedException;
 
+    /**
+     * What opening this library did that its user should be told once, e.g. that a damaged state database was moved
+     * aside and rebuilt from the disk; empty normally.
+     *
+     * @since 0.3
+     */
+    default java.util.List<String> notices() {
+        return java.util.List.of();
+    }
+
     /** Registers a listener; closing the returned handle removes it. */
     AutoCloseable addListener(LibraryListener listener);
 

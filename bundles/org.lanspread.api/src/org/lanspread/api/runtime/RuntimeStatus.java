@@ -1,6 +1,7 @@
 package org.lanspread.api.runtime;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,13 @@ import java.util.Objects;
  * @param component for {@link State#FAILED}: the service that failed (e.g. "transport"); else {@code null}
  * @param error     for {@link State#FAILED}: why; else {@code null}
  * @param since     when it entered this state
+ * @param notices   what the user should be told once about this run's start, e.g. that a damaged state database was
+ *                  moved aside and rebuilt (since 0.4); empty normally
  */
-public record RuntimeStatus(State state, String component, String error, Instant since) {
+public record RuntimeStatus(State state, String component, String error, Instant since, List<String> notices) {
+
+    /** The component of a runtime that did not start because another one holds its state directory. */
+    public static final String STATE_LOCK = "state-lock";
 
     public enum State {
         STARTING, RUNNING, FAILED, STOPPED
@@ -20,6 +26,16 @@ public record RuntimeStatus(State state, String component, String error, Instant
     public RuntimeStatus {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(since, "since");
+        notices = notices == null ? List.of() : List.copyOf(notices);
+    }
+
+    public RuntimeStatus(State state, String component, String error, Instant since) {
+        this(state, component, error, since, List.of());
+    }
+
+    /** Running, now, with what the user should be told about the start. */
+    public static RuntimeStatus running(List<String> notices) {
+        return new RuntimeStatus(State.RUNNING, null, null, Instant.now(), notices);
     }
 
     /** The state, entered now. */

@@ -73,8 +73,9 @@ public class HeadlessApplication implements IApplication {
             System.err.println("lanspread: the peer runtime is " + status.state().name().toLowerCase(Locale.ROOT)
                     + (status.error() == null ? "" : ": " + status.component() + ": " + status.error()));
             // Another LanSpread uses this state directory: refused, not failed.
-            return "state-lock".equals(status.component()) ? REFUSED : RUNTIME_FAILED;
+            return RuntimeStatus.STATE_LOCK.equals(status.component()) ? REFUSED : RUNTIME_FAILED;
         }
+        status.notices().forEach(notice -> System.err.println("lanspread: " + notice));
         try {
             if (cli.gameId() != null) {
                 org.lanspread.api.library.GameIds.requireValid(cli.gameId());

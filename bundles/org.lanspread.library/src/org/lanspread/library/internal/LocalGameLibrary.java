@@ -68,13 +68,17 @@ public class LocalGameLibrary implements GameLibrary {
     /** Serializes a change with the telling of it, so listeners get deltas in revision order; taken before lock. */
     private final Object changes = new Object();
     private final StateStore store;
+    private final List<String> notices = new java.util.ArrayList<>();
     private Path gameDirectory;
     private LibrarySnapshot snapshot;
 
     LocalGameLibrary(Path stateDirectory, Path gameDirectory) throws IOException, InvalidGameDirectoryException {
         this.gameDirectory = validate(gameDirectory);
         Files.createDirectories(stateDirectory);
-        this.store = StateStore.open(stateDirectory.resolve(STATE_FILE), LOG::warning);
+        this.store = StateStore.open(stateDirectory.resolve(STATE_FILE), healed -> {
+            LOG.warning(healed);
+            notices.add(healed);
+        });
         // Until the first scan, consumers see the last known state.
         this.snapshot = new LibrarySnapshot(0, this.gameDirectory, store.loadGames());
     }
@@ -82,6 +86,11 @@ public class LocalGameLibrary implements GameLibrary {
     @Override
     public void close() {
         store.close();
+    }
+
+    @Override
+    public List<String> notices() {
+        return List.copyOf(notices);
     }
 
     @Override

@@ -160,7 +160,7 @@ final class RuntimeCore {
         supervisor.start("library-monitor", new Supervisor.Policy.BestEffort(), this::runMonitor);
         supervisor.start("offer-checks", new Supervisor.Policy.Restart(RESTART_DELAY), checker::run);
         supervisor.start("commands", new Supervisor.Policy.Required(), this::runCommands);
-        setStatus(RuntimeStatus.of(RuntimeStatus.State.RUNNING));
+        setStatus(RuntimeStatus.running(library.notices()));
         publish(false);
     }
 

@@ -22,7 +22,7 @@ final class StateLock implements AutoCloseable {
 
     static final String FILE = "runtime.lock";
     /** The component a runtime reports failed when the directory is held (the headless peer exits with 4). */
-    static final String COMPONENT = "state-lock";
+    static final String COMPONENT = org.lanspread.api.runtime.RuntimeStatus.STATE_LOCK;
 
     /** Another runtime holds the state directory; the message names the directory and the holder. */
     static final class HeldException extends IllegalStateException {

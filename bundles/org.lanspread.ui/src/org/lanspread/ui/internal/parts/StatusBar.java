@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.e4.ui.workbench.UIEvents;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
@@ -25,18 +26,24 @@ import org.eclipse.swt.widgets.TrayItem;
 import org.lanspread.api.games.GamesSnapshot;
 import org.lanspread.api.games.GamesSnapshotProvider;
 import org.lanspread.api.runtime.OperationOutcome;
+import org.lanspread.api.runtime.PeerRuntime;
+import org.lanspread.api.runtime.RuntimeStatus;
 import org.lanspread.api.runtime.PeerSummary;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.osgi.service.event.Event;
 
 /**
  * The window's status bar (a tool control in the bottom trim): aggregate download and upload rates over all peers,
- * the number of active operations, and notifications: when a download, install, update or uninstall ends, a tray
- * balloon where the desktop has a system tray, and the status bar's message either way.
+ * the number of active operations, and notifications: when a download, install, update or uninstall ends, or the
+ * runtime has something to tell about its start, a tray balloon where the desktop has a system tray, and the status
+ * bar's message either way.
  */
 public class StatusBar {
 
     private final GamesSnapshotProvider provider;
+    private final PeerRuntime runtime;
+    /** Notices and refusals already told, so that a status posted again does not tell them twice. */
+    private final java.util.Set<String> told = new java.util.HashSet<>();
     private Label rates;
     private Label operations;
     private Label message;
@@ -45,8 +52,9 @@ public class StatusBar {
     private long revision = -1;
 
     @Inject
-    public StatusBar(@Optional GamesSnapshotProvider provider) {
+    public StatusBar(@Optional GamesSnapshotProvider provider, @Optional PeerRuntime runtime) {
         this.provider = provider;
+        this.runtime = runtime;
     }
 
     @PostConstruct
@@ -69,7 +77,41 @@ public class StatusBar {
             trayItem.setImage(trayImage);
             trayItem.setToolTipText("LanSpread");
         }
+        if (runtime != null) {
+            statusChanged(runtime.status()); // what happened before this bar existed is told too
+        }
     }
+
+    /**
+     * The runtime's status: notices about its start (a state database rebuilt) go to the status bar and the tray; a
+     * start refused because another LanSpread holds the state directory is said in a dialog as well as the banner.
+     */
+    @Inject
+    @Optional
+    void statusChanged(@UIEventTopic(RuntimeTopics.STATUS) RuntimeStatus status) {
+        if (message == null || message.isDisposed()) {
+            return;
+        }
+        for (String notice : status.notices()) {
+            if (told.add(notice)) {
+                notify("LanSpread", notice, true);
+            }
+        }
+        if (status.state() == RuntimeStatus.State.FAILED && RuntimeStatus.STATE_LOCK.equals(status.component())
+                && told.add(status.error())) {
+            setMessage(status.error());
+            Shell shell = message.getShell();
+            shell.getDisplay().asyncExec(() -> { // not inside the event's delivery
+                if (!shell.isDisposed()) {
+                    MessageDialog.openError(shell, LOCKED_TITLE, status.error() + "\n\nClose the other LanSpread "
+                            + "first, or give this one a state directory of its own (LANSPREAD_DATA).");
+                }
+            });
+        }
+    }
+
+    /** The title of the dialog shown when another LanSpread holds the state directory. */
+    static final String LOCKED_TITLE = org.lanspread.ui.internal.app.WindowApplication.LOCKED_TITLE;
 
     private static Image icon(Display display) {
         Image image = new Image(display, 16, 16);

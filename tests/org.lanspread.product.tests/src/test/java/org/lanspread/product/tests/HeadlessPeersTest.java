@@ -368,6 +368,7 @@ class HeadlessPeersTest {
             seed.start(List.of(), "serve").awaitLine("Z serving 1 local game", 60);
             String told = seed.output();
             assertTrue(told.contains("was damaged") && told.contains("rebuilt from the game directory"), told);
+            assertTrue(told.contains("lanspread: the library state " + db), "told once on stderr, plainly:\n" + told);
             leech.start(List.of(seed), "download", "doom", "--wait", "30");
             assertEquals(0, leech.await(60), leech.output());
             assertSameDownload(seed.games.resolve("doom"), leech.games.resolve("doom"));

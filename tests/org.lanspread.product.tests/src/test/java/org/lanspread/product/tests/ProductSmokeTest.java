@@ -150,6 +150,63 @@ class ProductSmokeTest {
         assertFalse(text.contains("An error has occurred"), text);
     }
 
+    @Test
+    void aSecondWindowOnTheSameDataDirectorySaysWhoHoldsItInADialogAndEndsWithFour() throws Exception {
+        String display = System.getenv("DISPLAY");
+        Path install = install("product-locked");
+        Path firstLog = buildDir.resolve("product-locked-first.log");
+        Path secondLog = buildDir.resolve("product-locked-second.log");
+        Process first = start(install, "product-locked", display, firstLog, "");
+        try {
+            String window = awaitWindow(first, firstLog);
+            awaitTitle(window, display, "LanSpread — 1 game", firstLog);
+            Process second = start(install, "product-locked", display, secondLog, "");
+            try {
+                String dialog = awaitNamed(second, display, "^LanSpread is already running", secondLog);
+                Path screenshot = buildDir.resolve("screenshots/product-already-running.png");
+                run(List.of("import", "-window", "root", screenshot.toString()));
+                String said = Files.readString(secondLog);
+                assertTrue(said.contains("is in use by another LanSpread (process " + first.pid())
+                        && said.contains(buildDir.resolve("product-locked-data").toString()), said);
+                // Xvfb has no window manager: the pointer gives the dialog the keyboard; Return presses its OK.
+                run(List.of("env", "DISPLAY=" + display, "xdotool", "mousemove", "--window", dialog, "20", "20"));
+                run(List.of("env", "DISPLAY=" + display, "xdotool", "key", "Return"));
+                assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the second ends once its dialog is closed");
+                assertEquals(4, second.exitValue(), said);
+            } finally {
+                stop(second);
+            }
+            assertTrue(first.isAlive(), "the first LanSpread runs on");
+            awaitTitle(window, display, "LanSpread — 1 game", firstLog);
+        } finally {
+            stop(first);
+        }
+    }
+
+    /** The id of a viewable window whose name matches {@code regex}, within 60 s. */
+    private static String awaitNamed(Process product, String display, String regex, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!product.isAlive()) {
+                fail("ended with " + product.exitValue() + " before a window '" + regex + "' appeared; log:\n"
+                        + Files.readString(log));
+            }
+            Process search = new ProcessBuilder("env", "DISPLAY=" + display, "xdotool", "search", "--name", regex)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String ids = new String(search.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            search.waitFor();
+            for (String id : ids.lines().filter(l -> l.matches("\\d+")).toList()) {
+                String info = output(List.of("env", "DISPLAY=" + display, "xwininfo", "-id", id));
+                if (info.contains("Map State: IsViewable")) {
+                    return id;
+                }
+            }
+            Thread.sleep(300);
+        }
+        fail("no window '" + regex + "' within 60 s; log:\n" + Files.readString(log));
+        return null;
+    }
+
     /** A display number that no X server here uses (no socket, no lock file). */
     private static String freeDisplay() {
         for (int n = 90; n < 200; n++) {
