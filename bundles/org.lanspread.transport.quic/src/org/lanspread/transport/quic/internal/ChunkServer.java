@@ -77,7 +77,7 @@ final class ChunkServer {
             throw new Refused("'" + request.path() + "' changed on disk since its manifest was made");
         }
         ByteBuf bytes = allocator.directBuffer(request.length(), request.length());
-        try (FileChannel channel = FileChannel.open(resolved, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel channel = open(resolved, request.path())) {
             while (bytes.isWritable()) {
                 if (bytes.writeBytes(channel, request.offset() + bytes.writerIndex(), bytes.writableBytes()) < 0) {
                     throw new Refused("'" + request.path() + "' ended early");
@@ -87,6 +87,15 @@ final class ChunkServer {
         } catch (Refused | IOException | RuntimeException e) {
             bytes.release();
             throw e;
+        }
+    }
+
+    /** Opens a served file to read, naming a permission problem as such. */
+    private static FileChannel open(Path file, String path) throws Refused, IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Refused("'" + path + "' cannot be read on the serving peer: permission denied");
         }
     }
 
@@ -102,9 +111,25 @@ final class ChunkServer {
                 throw new Refused("'" + path + "' is not a plain relative path");
             }
         }
-        Path root = folder.toRealPath();
+        Path root;
+        try {
+            root = folder.toRealPath();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Refused("the game folder cannot be read on the serving peer: permission denied");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Refused("the game folder is gone from the serving peer");
+        }
         Path resolved = root.resolve(normalized);
-        if (!Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(resolved, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Refused("'" + path + "' cannot be read on the serving peer: permission denied");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Refused("'" + path + "' is gone from the serving peer");
+        }
+        if (!attributes.isRegularFile()) {
             throw new Refused("'" + path + "' is not a regular file");
         }
         if (!resolved.getParent().toRealPath().startsWith(root)) {

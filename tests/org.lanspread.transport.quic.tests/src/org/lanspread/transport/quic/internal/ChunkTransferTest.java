@@ -138,6 +138,35 @@ class ChunkTransferTest {
         }
     }
 
+    @Test
+    void aServedFileThatVanishesIsNamedAsGoneNotAsSomethingElse() throws Exception {
+        Path quake = game();
+        ContentSource honest = serving("quake3");
+        GameManifest made = honest.manifest("quake3").orElseThrow();
+        ContentSource cached = new ContentSource() { // as the runtime's: the manifest is kept until a rescan
+            @Override
+            public Optional<GameManifest> manifest(String id) {
+                return id.equals("quake3") ? Optional.of(made) : Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> gameFolder(String id) {
+                return honest.gameFolder(id);
+            }
+        };
+        try (QuicPeerTransport seed = new QuicPeerTransport(dir.resolve("seed"), loopback(), "seed", cached);
+                QuicPeerTransport leech = new QuicPeerTransport(dir.resolve("leech"), loopback(), "leech",
+                        ContentSource.NONE);
+                PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
+            GameManifest manifest = connection.manifest("quake3");
+            Files.delete(quake.resolve("quake3.part2.rar")); // the manifest still lists it
+            TransportException e = assertThrows(TransportException.class, () -> connection.fetch(new ChunkRequest(
+                    "quake3", manifest.version(), "quake3.part2.rar", 0, 10), ByteBuffer.allocate(10)));
+            assertEquals(Reason.REFUSED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("'quake3.part2.rar' is gone from the serving peer"), e.getMessage());
+        }
+    }
+
     /**
      * QUIC packets are sized to the path: on loopback (MTU 65,536) the data of a 9 MiB file crosses in a few hundred
      * datagrams, where QUIC's default 1,200-byte packets would take more than 7,800. Counted by the kernel
