@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
+import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.TransportException.Reason;
 
@@ -98,7 +99,8 @@ class HelloExchangeTest {
             TransportException e = assertThrows(TransportException.class,
                     () -> future.connect(current.localAddress(), current.localId(), TIMEOUT));
             assertEquals(Reason.VERSION_MISMATCH, e.reason(), e.getMessage());
-            assertTrue(e.getMessage().contains("2.0") && e.getMessage().contains("1.0"), e.getMessage());
+            assertTrue(e.getMessage().contains("2.0") && e.getMessage().contains("1." + PeerTransport.PROTOCOL_MINOR),
+                    e.getMessage());
 
             TransportException back = assertThrows(TransportException.class,
                     () -> current.connect(future.localAddress(), future.localId(), TIMEOUT));

@@ -21,6 +21,7 @@ import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
+import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportException;
 import org.lanspread.api.transport.TransportException.Reason;
 
@@ -92,7 +93,7 @@ class HostilePeerTest {
                 QuicPeerTransport newer = new QuicPeerTransport(dir.resolve("newer"), loopback(), "newer",
                         ContentSource.NONE, 1, 7);
                 PeerConnection connection = newer.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
-            assertEquals(0, connection.remoteHello().protocolMinor());
+            assertEquals(PeerTransport.PROTOCOL_MINOR, connection.remoteHello().protocolMinor());
             assertEquals("1", connection.manifest("quake3").version());
         }
     }
