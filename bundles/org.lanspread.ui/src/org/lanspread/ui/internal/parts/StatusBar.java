@@ -186,6 +186,16 @@ public class StatusBar {
                 outcome.message(), bad);
     }
 
+    /** Peers disagree about the content of a version being downloaded: told at once, not only when it ends. */
+    @Inject
+    @Optional
+    void peersDisagree(@UIEventTopic(RuntimeTopics.PEERS_DISAGREE) Event event) {
+        if (message != null && !message.isDisposed()
+                && event.getProperty(RuntimeTopics.MESSAGE) instanceof String text) {
+            notify("LanSpread: peers disagree", text, true);
+        }
+    }
+
     @Inject
     @Optional
     void statusMessage(@UIEventTopic(UiTopics.STATUS_MESSAGE) String text) { // e.g. from a handler

@@ -193,6 +193,11 @@ class WindowTest {
             post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.OUTCOME_PROPERTY,
                     outcome, RuntimeTopics.RESULT, "FAILED", RuntimeTopics.MESSAGE, outcome.message()));
             w.until("the notification", () -> w.status.messageText().equals(outcome.message()));
+            String disagree = "peers disagree about the content of quake3 20240315: taken: 2 peer(s) (a, b) offer "
+                    + "content 0123456789ab; other: 1 peer(s) (c) offer content ba9876543210";
+            post(RuntimeTopics.PEERS_DISAGREE, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.MESSAGE, disagree,
+                    RuntimeTopics.PEERS_PROPERTY, List.of("cc".repeat(32))));
+            w.until("the disagreement, while the download runs", () -> w.status.messageText().equals(disagree));
         }
     }
 
