@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.lanspread.api.library.GameManifest;
 
 /**
- * What this peer serves, supplied by the runtime: only complete games with no active operation. The transport
- * serves nothing else, and only files listed in a game's manifest, from inside that game's folder.
+ * What this peer serves, supplied by the runtime: complete games with no active operation, and the verified chunks of
+ * versions it is downloading. The transport serves nothing else, and only files listed in a game's manifest, from
+ * inside that game's folder (or, for a partial version, where its download keeps them).
  */
 public interface ContentSource {
 
@@ -27,6 +28,26 @@ public interface ContentSource {
 
     /** The folder the game's manifest paths are relative to, or empty when it is not served (the default). */
     default Optional<Path> gameFolder(String gameId) {
+        return Optional.empty();
+    }
+
+    /**
+     * The versions this peer is downloading and serves verified chunks of: sent to each peer of protocol 1.1 or later
+     * when a session opens.
+     *
+     * @since 0.4
+     */
+    default java.util.List<PartialOffer> partialOffers() {
+        return java.util.List.of();
+    }
+
+    /**
+     * A version being downloaded that this peer serves verified chunks of, or empty (the default). Chunk requests
+     * for a game that is not served complete are answered from it, chunk-aligned and held chunks only.
+     *
+     * @since 0.4
+     */
+    default Optional<PartialContent> partial(String gameId) {
         return Optional.empty();
     }
 }

@@ -38,6 +38,31 @@ public interface PeerListener {
     default void libraryChanged(PeerId peer, List<AnnouncedGame> changed, Set<String> removed) {
     }
 
+    /**
+     * The peer is downloading a version and serves the chunks it holds: the whole offer (when a session opens or the
+     * download starts). Replaces any earlier offer of that game from that peer.
+     *
+     * @since 0.4
+     */
+    default void partialOffered(PeerId peer, PartialOffer offer) {
+    }
+
+    /**
+     * The peer verified more chunks of a version it partially offers.
+     *
+     * @since 0.4
+     */
+    default void partialHave(PeerId peer, String gameId, String version, List<ChunkRef> chunks) {
+    }
+
+    /**
+     * The peer no longer partially offers the game (its download ended; a completed one is announced in its library).
+     *
+     * @since 0.4
+     */
+    default void partialWithdrawn(PeerId peer, String gameId) {
+    }
+
     /** A session with {@code peer} ended. */
     default void peerGone(PeerId peer, GoneReason reason, String detail) {
     }

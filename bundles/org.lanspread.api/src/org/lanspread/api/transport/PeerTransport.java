@@ -34,6 +34,28 @@ public interface PeerTransport extends AutoCloseable {
     /** Sends a library change to every connected peer (games that became complete, or stopped being served). */
     void announce(java.util.List<AnnouncedGame> changed, java.util.Set<String> removed);
 
+    /**
+     * Tells every connected peer of protocol 1.1 or later the whole partial offer (a download that has its manifest).
+     *
+     * @since 0.4
+     */
+    void offerPartial(PartialOffer offer);
+
+    /**
+     * Tells every connected peer of protocol 1.1 or later chunks newly verified of a version it partially offers
+     * (batch them: e.g. every 250 ms).
+     *
+     * @since 0.4
+     */
+    void have(String gameId, String version, java.util.List<ChunkRef> chunks);
+
+    /**
+     * Tells every connected peer of protocol 1.1 or later that the game is no longer partially offered.
+     *
+     * @since 0.4
+     */
+    void withdrawPartial(String gameId);
+
     /** The peers with an open session. */
     java.util.Set<PeerId> connectedPeers();
 

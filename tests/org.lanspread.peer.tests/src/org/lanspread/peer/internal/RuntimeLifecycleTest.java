@@ -87,6 +87,21 @@ class RuntimeLifecycleTest {
         }
 
         @Override
+        public void offerPartial(org.lanspread.api.transport.PartialOffer offer) {
+            real.offerPartial(offer);
+        }
+
+        @Override
+        public void have(String gameId, String version, List<org.lanspread.api.transport.ChunkRef> chunks) {
+            real.have(gameId, version, chunks);
+        }
+
+        @Override
+        public void withdrawPartial(String gameId) {
+            real.withdrawPartial(gameId);
+        }
+
+        @Override
         public Set<PeerId> connectedPeers() {
             return real.connectedPeers();
         }

@@ -15,6 +15,7 @@ import org.lanspread.api.library.GameIds;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PartialContent;
 
 /**
  * Decides whether a chunk request may be served and reads it: only games the content source serves, only the
@@ -52,6 +53,17 @@ final class ChunkServer {
      * read straight into it.
      */
     ByteBuf read(ChunkRequest request, ByteBufAllocator allocator) throws Refused, IOException {
+        String invalid = GameIds.problem(request.gameId());
+        if (invalid != null) {
+            throw new Refused(invalid);
+        }
+        Optional<GameManifest> complete = content.manifest(request.gameId());
+        if (complete.isEmpty() || !complete.get().version().equals(request.version())) {
+            Optional<PartialContent> partial = content.partial(request.gameId());
+            if (partial.isPresent() && partial.get().manifest().version().equals(request.version())) {
+                return readPartial(request, partial.get(), allocator);
+            }
+        }
         GameManifest manifest = manifest(request.gameId());
         if (!manifest.version().equals(request.version())) {
             throw new Refused("game '" + request.gameId() + "' is served in version " + manifest.version() + ", not "
@@ -78,6 +90,48 @@ final class ChunkServer {
         }
         ByteBuf bytes = allocator.directBuffer(request.length(), request.length());
         try (FileChannel channel = open(resolved, request.path())) {
+            while (bytes.isWritable()) {
+                if (bytes.writeBytes(channel, request.offset() + bytes.writerIndex(), bytes.writableBytes()) < 0) {
+                    throw new Refused("'" + request.path() + "' ended early");
+                }
+            }
+            return bytes;
+        } catch (Refused | IOException | RuntimeException e) {
+            bytes.release();
+            throw e;
+        }
+    }
+
+    /**
+     * A chunk of a version still being downloaded: whole chunks only (aligned, exact length), and only those verified
+     * and journalled.
+     */
+    private static ByteBuf readPartial(ChunkRequest request, PartialContent partial, ByteBufAllocator allocator)
+            throws Refused, IOException {
+        GameManifest manifest = partial.manifest();
+        int index = -1;
+        for (int i = 0; i < manifest.files().size(); i++) {
+            if (manifest.files().get(i).path().equals(request.path())) {
+                index = i;
+                break;
+            }
+        }
+        if (index < 0) {
+            throw new Refused("'" + request.path() + "' is not a file of game '" + request.gameId() + "'");
+        }
+        GameManifest.ManifestFile file = manifest.files().get(index);
+        long chunkSize = manifest.chunkSize();
+        if (request.offset() < 0 || request.offset() % chunkSize != 0 || request.offset() >= file.size()
+                || request.length() != Math.min(chunkSize, file.size() - request.offset())) {
+            throw new Refused("game '" + request.gameId() + "' is still being downloaded here: only whole chunks are "
+                    + "served, not bytes " + request.offset() + "+" + request.length() + " of '" + request.path() + "'");
+        }
+        int chunk = (int) (request.offset() / chunkSize);
+        if (!partial.holds(index, chunk)) {
+            throw new Refused("chunk " + chunk + " of '" + request.path() + "' is not held here yet");
+        }
+        ByteBuf bytes = allocator.directBuffer(request.length(), request.length());
+        try (FileChannel channel = open(partial.file(index), request.path())) {
             while (bytes.isWritable()) {
                 if (bytes.writeBytes(channel, request.offset() + bytes.writerIndex(), bytes.writableBytes()) < 0) {
                     throw new Refused("'" + request.path() + "' ended early");

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 
 import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ChunkRef;
+import org.lanspread.api.transport.PartialOffer;
 import org.lanspread.api.transport.ContentSource;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerHello;
@@ -105,7 +107,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     private final Session.Liveness liveness;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
-    final Session.Owner owner = new SessionOwner();
+    final Session.Owner owner = new SessionEvents(listeners, sessions);
     private final PeerIdentity identity;
     private final String name;
     final int protocolMajor;
@@ -373,42 +375,11 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             sessions.add(session);
         }
         for (PeerListener listener : listeners) {
-            notify(() -> listener.peerConnected(session.peer(), session.hello(), session.remoteAddress()));
+            SessionEvents.notify(() -> listener.peerConnected(session.peer(), session.hello(),
+                    session.remoteAddress()));
         }
-        session.start(spoken(content.announced()), liveness);
+        session.start(spoken(content.announced()), protocolMinor >= 1 ? content.partialOffers() : List.of(), liveness);
         return true;
-    }
-
-    /** Routes session events to the listeners. */
-    private final class SessionOwner implements Session.Owner {
-        @Override
-        public void library(Session session, List<AnnouncedGame> games) {
-            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.libraryReceived(session.peer(), games)));
-        }
-
-        @Override
-        public void delta(Session session, List<AnnouncedGame> changed, Set<String> removed) {
-            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.libraryChanged(session.peer(), changed, removed)));
-        }
-
-        @Override
-        public void ended(Session session, GoneReason reason, String detail) {
-            if (!sessions.remove(session)) {
-                return; // never reported open (it completed while closing): nothing to report gone
-            }
-            GoneReason why = reason == null ? GoneReason.LOCAL : reason;
-            String what = reason == null ? "closed by this peer" : detail;
-            listeners.forEach(l -> QuicPeerTransport.notify(() -> l.peerGone(session.peer(), why, what)));
-        }
-    }
-
-    private static void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            java.util.logging.Logger.getLogger(QuicPeerTransport.class.getName())
-                    .log(java.util.logging.Level.WARNING, "a peer listener failed", e);
-        }
     }
 
     @Override
@@ -421,6 +392,27 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     public void announce(List<AnnouncedGame> changed, Set<String> removed) {
         List<AnnouncedGame> games = spoken(changed);
         sessions.forEach(s -> s.announce(games, removed));
+    }
+
+    @Override
+    public void offerPartial(PartialOffer offer) {
+        if (protocolMinor >= 1) {
+            sessions.forEach(s -> s.offerPartial(offer));
+        }
+    }
+
+    @Override
+    public void have(String gameId, String version, List<ChunkRef> chunks) {
+        if (protocolMinor >= 1 && !chunks.isEmpty()) {
+            sessions.forEach(s -> s.have(gameId, version, chunks));
+        }
+    }
+
+    @Override
+    public void withdrawPartial(String gameId) {
+        if (protocolMinor >= 1) {
+            sessions.forEach(s -> s.withdrawPartial(gameId));
+        }
     }
 
     /** Offers as this peer's protocol minor version speaks them: 1.0 announces no content hash. */

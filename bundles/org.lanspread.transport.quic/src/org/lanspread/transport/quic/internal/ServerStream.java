@@ -71,7 +71,7 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
         switch (type) {
             case "manifest-request" -> manifest(ctx, message);
             case "chunk" -> chunk(ctx, message);
-            case "library", "library-delta", "ping", "pong", "goodbye" -> {
+            case "library", "library-delta", "partial", "have", "partial-end", "ping", "pong", "goodbye" -> {
                 if (session != null) {
                     session.onMessage(message);
                 }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ChunkRef;
+import org.lanspread.api.transport.PartialOffer;
 import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.PeerListener.GoneReason;
@@ -41,6 +43,12 @@ final class Session {
         void library(Session session, List<AnnouncedGame> games);
 
         void delta(Session session, List<AnnouncedGame> changed, Set<String> removed);
+
+        void partial(Session session, PartialOffer offer);
+
+        void have(Session session, String gameId, String version, List<ChunkRef> chunks);
+
+        void partialEnd(Session session, String gameId);
 
         void ended(Session session, GoneReason reason, String detail);
     }
@@ -75,11 +83,12 @@ final class Session {
         return (java.net.InetSocketAddress) quic.remoteSocketAddress();
     }
 
-    /** Announces this peer's library and starts pinging. */
-    void start(List<AnnouncedGame> library, Liveness liveness) {
+    /** Announces this peer's library (and its partial offers, to a 1.1 peer) and starts pinging. */
+    void start(List<AnnouncedGame> library, List<PartialOffer> partials, Liveness liveness) {
         ObjectNode message = JSON.createObjectNode().put("type", "library");
         message.set("games", games(library));
         send(message);
+        partials.forEach(this::offerPartial);
         long interval = liveness.interval().toNanos();
         pinger = quic.eventLoop().scheduleAtFixedRate(() -> {
             if (System.nanoTime() - lastSeen > interval * liveness.missed()) {
@@ -107,6 +116,25 @@ final class Session {
                 message.path("removed").forEach(id -> removed.add(id.asText()));
                 owner.delta(this, games(message.path("changed")), removed);
             }
+            case "partial" -> {
+                PartialOffer offer = PartialCodec.offer(message);
+                if (offer != null) {
+                    owner.partial(this, offer);
+                }
+            }
+            case "have" -> {
+                List<ChunkRef> chunks = PartialCodec.chunks(message);
+                if (chunks != null) {
+                    owner.have(this, PartialCodec.text(message, "gameId"), PartialCodec.text(message, "version"),
+                            chunks);
+                }
+            }
+            case "partial-end" -> {
+                String gameId = PartialCodec.text(message, "gameId");
+                if (gameId != null) {
+                    owner.partialEnd(this, gameId);
+                }
+            }
             case "ping" -> send(JSON.createObjectNode().put("type", "pong"));
             case "goodbye" -> {
                 end(GoneReason.GOODBYE, "said goodbye");
@@ -124,6 +152,29 @@ final class Session {
         ArrayNode gone = message.putArray("removed");
         removed.forEach(gone::add);
         return send(message);
+    }
+
+    /** Whether the peer speaks partial offers (protocol 1.1 or later). */
+    boolean partials() {
+        return hello.protocolMinor() >= 1;
+    }
+
+    void offerPartial(PartialOffer offer) {
+        if (partials()) {
+            send(PartialCodec.partial(offer));
+        }
+    }
+
+    void have(String gameId, String version, List<ChunkRef> chunks) {
+        if (partials()) {
+            send(PartialCodec.have(gameId, version, chunks));
+        }
+    }
+
+    void withdrawPartial(String gameId) {
+        if (partials()) {
+            send(PartialCodec.end(gameId));
+        }
     }
 
     /** Says goodbye; the returned future completes when it was sent (or could not be). */

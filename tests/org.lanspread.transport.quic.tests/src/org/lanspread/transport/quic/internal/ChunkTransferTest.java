@@ -139,6 +139,62 @@ class ChunkTransferTest {
     }
 
     @Test
+    void aVersionStillDownloadingServesOnlyTheWholeChunksItHolds() throws Exception {
+        Path quake = game();
+        GameManifest manifest = serving("quake3").manifest("quake3").orElseThrow();
+        int part1 = manifest.files().indexOf(manifest.files().stream()
+                .filter(f -> f.path().equals("quake3.part1.rar")).findFirst().orElseThrow());
+        ContentSource downloading = new ContentSource() { // no complete game: a download holding chunk 1 of part1
+            @Override
+            public Optional<org.lanspread.api.transport.PartialContent> partial(String id) {
+                return !id.equals("quake3") ? Optional.empty() : Optional.of(new org.lanspread.api.transport.PartialContent() {
+                    @Override
+                    public GameManifest manifest() {
+                        return manifest;
+                    }
+
+                    @Override
+                    public boolean holds(int file, int chunk) {
+                        return file == part1 && chunk == 1;
+                    }
+
+                    @Override
+                    public Path file(int file) {
+                        return quake.resolve(manifest.files().get(file).path());
+                    }
+                });
+            }
+        };
+        int size = GameManifest.DEFAULT_CHUNK_SIZE;
+        try (QuicPeerTransport seed = new QuicPeerTransport(dir.resolve("seed"), loopback(), "seed", downloading);
+                QuicPeerTransport leech = new QuicPeerTransport(dir.resolve("leech"), loopback(), "leech",
+                        ContentSource.NONE);
+                PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
+            ByteBuffer held = ByteBuffer.allocate(size);
+            connection.fetch(new ChunkRequest("quake3", "20240315", "quake3.part1.rar", size, size), held);
+            assertEquals(manifest.files().get(part1).chunks().get(1), sha256(held.array()), "the held chunk, exact");
+            for (ChunkRequest refused : List.of(
+                    new ChunkRequest("quake3", "20240315", "quake3.part1.rar", 0, size),
+                    new ChunkRequest("quake3", "20240315", "quake3.part1.rar", size + 1, size - 1),
+                    new ChunkRequest("quake3", "20240315", "quake3.part1.rar", size, 100),
+                    new ChunkRequest("quake3", "19990101", "quake3.part1.rar", size, size))) {
+                TransportException e = assertThrows(TransportException.class,
+                        () -> connection.fetch(refused, ByteBuffer.allocate(refused.length())), refused.toString());
+                assertEquals(Reason.REFUSED, e.reason(), refused + ": " + e.getMessage());
+            }
+            TransportException notHeld = assertThrows(TransportException.class, () -> connection.fetch(
+                    new ChunkRequest("quake3", "20240315", "quake3.part1.rar", 0, size), ByteBuffer.allocate(size)));
+            assertTrue(notHeld.getMessage().contains("chunk 0 of 'quake3.part1.rar' is not held here yet"),
+                    notHeld.getMessage());
+            TransportException manifestRefused = assertThrows(TransportException.class,
+                    () -> connection.manifest("quake3"));
+            assertEquals(Reason.REFUSED, manifestRefused.reason(), "a partial peer serves chunks, not the manifest");
+            connection.fetch(new ChunkRequest("quake3", "20240315", "quake3.part1.rar", size, size),
+                    ByteBuffer.allocate(size)); // refusals ended their streams only
+        }
+    }
+
+    @Test
     void aServedFileThatVanishesIsNamedAsGoneNotAsSomethingElse() throws Exception {
         Path quake = game();
         ContentSource honest = serving("quake3");

@@ -53,6 +53,23 @@ class SessionTest {
         }
 
         @Override
+        public void partialOffered(PeerId peer, org.lanspread.api.transport.PartialOffer offer) {
+            events.add("partial " + offer.gameId() + " " + offer.version() + " " + offer.content().substring(0, 4)
+                    + " holds " + offer.have());
+        }
+
+        @Override
+        public void partialHave(PeerId peer, String gameId, String version,
+                List<org.lanspread.api.transport.ChunkRef> chunks) {
+            events.add("have " + gameId + " " + version + " " + chunks);
+        }
+
+        @Override
+        public void partialWithdrawn(PeerId peer, String gameId) {
+            events.add("partial-end " + gameId);
+        }
+
+        @Override
         public void peerGone(PeerId peer, GoneReason reason, String detail) {
             events.add("gone " + reason);
         }
@@ -137,6 +154,50 @@ class SessionTest {
             current.announce(List.of(bad), Set.of());
             assertEquals("delta " + List.of(new AnnouncedGame("cs16", "3", 900)) + " removed []", atOld.next(),
                     "a malformed hash is ignored as if absent");
+        }
+    }
+
+    @Test
+    void partialOffersAndTheirChunksReachA11PeerAndNotA10One() throws Exception {
+        java.util.BitSet first = new java.util.BitSet();
+        first.set(0);
+        first.set(5);
+        org.lanspread.api.transport.PartialOffer downloading = new org.lanspread.api.transport.PartialOffer("quake3",
+                "20240315", "abcd".repeat(16), List.of(first, new java.util.BitSet()));
+        ContentSource partly = new ContentSource() {
+            @Override
+            public List<org.lanspread.api.transport.PartialOffer> partialOffers() {
+                return List.of(downloading);
+            }
+        };
+        Recorder atBob = new Recorder();
+        Recorder atCarol = new Recorder();
+        try (QuicPeerTransport alice = new QuicPeerTransport(dir.resolve("alice"), loopback(), "alice", partly);
+                QuicPeerTransport bob = new QuicPeerTransport(dir.resolve("bob"), loopback(), "bob", ContentSource.NONE);
+                QuicPeerTransport carol = new QuicPeerTransport(dir.resolve("carol"), loopback(), "carol",
+                        ContentSource.NONE, 1, 0)) {
+            bob.addListener(atBob);
+            carol.addListener(atCarol);
+            alice.connect(bob.localAddress(), bob.localId(), TIMEOUT);
+            alice.connect(carol.localAddress(), carol.localId(), TIMEOUT);
+            assertEquals("connected alice", atBob.next());
+            assertEquals("library []", atBob.next());
+            assertEquals("partial quake3 20240315 abcd holds [{0, 5}, {}]", atBob.next(), "sent when the session opens");
+            assertEquals("connected alice", atCarol.next());
+            assertEquals("library []", atCarol.next());
+
+            alice.have("quake3", "20240315", List.of(new org.lanspread.api.transport.ChunkRef(1, 0),
+                    new org.lanspread.api.transport.ChunkRef(0, 2)));
+            assertEquals("have quake3 20240315 [ChunkRef[file=1, chunk=0], ChunkRef[file=0, chunk=2]]", atBob.next());
+            java.util.BitSet more = (java.util.BitSet) first.clone();
+            more.set(1);
+            alice.offerPartial(new org.lanspread.api.transport.PartialOffer("doom", "1.9", "abcd".repeat(16),
+                    List.of(more)));
+            assertEquals("partial doom 1.9 abcd holds [{0, 1, 5}]", atBob.next());
+            alice.withdrawPartial("quake3");
+            assertEquals("partial-end quake3", atBob.next());
+            Thread.sleep(300);
+            assertTrue(atCarol.events.isEmpty(), "a 1.0 peer hears no partial offer: " + atCarol.events);
         }
     }
 
