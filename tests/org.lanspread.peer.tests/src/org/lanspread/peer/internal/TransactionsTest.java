@@ -108,6 +108,8 @@ class TransactionsTest {
             bytes[bytes.length / 2] ^= 0x40; // data no longer matches its CRC
             Files.write(archive, bytes);
             peer.core.start();
+            TestPeer.await("the archive check to find broken damaged", 20, () -> peer.core.snapshot().games().stream()
+                    .anyMatch(g -> g.id().equals("broken") && g.state() == GameState.DAMAGED));
             List<GamesSnapshot> snapshots = new ArrayList<>();
             OperationOutcome outcome = peer.run(new RuntimeCommand.Install("broken"));
             assertEquals(Result.FAILED, outcome.result());
@@ -120,8 +122,8 @@ class TransactionsTest {
                     (GamesSnapshot) e.properties().get(RuntimeTopics.SNAPSHOT_PROPERTY)));
             GamesSnapshot last = snapshots.get(snapshots.size() - 1);
             assertTrue(last.operations().isEmpty(), "the last snapshot has no stale operation");
-            assertEquals(GameState.DOWNLOADED, last.games().stream().filter(g -> g.id().equals("broken")).findFirst()
-                    .orElseThrow().state());
+            assertEquals(GameState.DAMAGED, last.games().stream().filter(g -> g.id().equals("broken")).findFirst()
+                    .orElseThrow().state(), "after the install, the game shows what its check found again");
             for (int i = 1; i < snapshots.size(); i++) {
                 assertTrue(snapshots.get(i).revision() > snapshots.get(i - 1).revision(), "revisions increase");
             }
