@@ -21,13 +21,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
-import org.lanspread.api.library.GameIds;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.TransportException;
-import org.lanspread.peer.internal.integrity.ContentVote;
+import org.lanspread.peer.internal.swarm.ChunkPicker;
+import org.lanspread.peer.internal.swarm.OwnOffer;
+import org.lanspread.peer.internal.swarm.SwarmView;
 
 /**
  * Fetches one version of a game from every peer that offers it (a swarm) into the game folder's staging area, checking
@@ -44,7 +45,8 @@ final class Download {
     static final int BAD_CHUNKS_TO_DROP = 3;
     /** Fetch errors in a row after which a peer is given up for this download. */
     static final int ERRORS_TO_GIVE_UP = 5;
-    static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+    /** With no complete peer, and no partial one holding a missing chunk, this long: every holder is gone. */
+    static final Duration NO_HOLDER_GRACE = Duration.ofSeconds(5);
 
     /** How a download ended without an exception. */
     enum Result {
@@ -60,9 +62,14 @@ final class Download {
         }
     }
 
-    /** What the download did, for the outcome message and tests. */
+    /**
+     * What the download did, for the outcome message and tests.
+     *
+     * @param fromPeers the bytes of verified chunks written from each peer
+     * @param partial   the peers among them that were still downloading the version themselves
+     */
     record Stats(long totalBytes, long resumedBytes, long fetchedBytes, long refetchedBytes, int peersUsed,
-            Set<PeerId> dropped, String disagreement) {
+            Set<PeerId> dropped, String disagreement, Map<PeerId, Long> fromPeers, Set<PeerId> partial) {
         /** Bytes fetched beyond the chunks that were missing (duplicates and refetches of bad data). */
         long wastedBytes() {
             return refetchedBytes;
@@ -77,14 +84,9 @@ final class Download {
     private final OperationState.Guard guard;
     private final TaskGroup group;
     private final BiConsumer<PeerId, String> peerDropped;
-    private final Disagreement disagreement;
-    /** The content taken (see {@link ContentVote}); null until the manifest is chosen. */
-    private volatile String content;
-    /** Content hashes of peers that do not announce one (protocol 1.0), from the manifest each sent; "" if none. */
-    private final Map<PeerId, String> computed = new ConcurrentHashMap<>();
-    /** Peers already reported as offering another content. */
-    private final Set<PeerId> reported = ConcurrentHashMap.newKeySet();
-    private volatile String disagreementMessage;
+    private final DownloadSources sources;
+    /** What this peer serves of the version while downloading it; null until the manifest is chosen. */
+    private volatile OwnOffer own;
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong fetched = new AtomicLong();
@@ -113,7 +115,7 @@ final class Download {
         this.guard = guard;
         this.group = group;
         this.peerDropped = peerDropped;
-        this.disagreement = disagreement;
+        this.sources = new DownloadSources(gameId, version, directory, connections, disagreement);
     }
 
     String gameId() {
@@ -128,6 +130,16 @@ final class Download {
         return stats;
     }
 
+    /** What this peer serves of the version while downloading it, or null before the manifest is chosen. */
+    OwnOffer own() {
+        return own;
+    }
+
+    /** Whether any connected peer offers the version, complete or partly (liveness asks). */
+    boolean anySource() {
+        return !sources.offeringPeers().isEmpty() || !sources.partialPeers().isEmpty();
+    }
+
     /** Liveness: no peer offers this version any more. Stops the download with {@link Result#ALL_PEERS_GONE}. */
     void allPeersGone() {
         allPeersGone = true;
@@ -139,6 +151,8 @@ final class Download {
         final AtomicInteger bad = new AtomicInteger();
         final AtomicInteger workers = new AtomicInteger();
         final AtomicInteger written = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        volatile boolean partial;
         volatile boolean dropped;
         volatile boolean lost;
 
@@ -151,92 +165,21 @@ final class Download {
         }
     }
 
-    /** What each connected peer offers of this version: its content hash, announced or computed, or null. */
-    private Map<PeerId, ContentVote.Offer> offers() {
-        Map<PeerId, ContentVote.Offer> result = new java.util.LinkedHashMap<>();
-        directory.offering(gameId).forEach((peer, game) -> {
-            if (game.version().equals(version)) {
-                String known = game.content() != null ? game.content() : computed.get(peer);
-                result.put(peer, new ContentVote.Offer(known == null || known.isEmpty() ? null : known,
-                        game.content() != null));
-            }
-        });
-        return result;
-    }
-
-    /** The peers to fetch from: those offering the version, and once the content is chosen, that content. */
-    private Set<PeerId> offeringPeers() {
-        Set<PeerId> result = new HashSet<>();
-        String taken = content;
-        offers().forEach((peer, offer) -> {
-            if (taken == null || taken.equals(offer.content())) {
-                result.add(peer);
-            }
-        });
-        return result;
-    }
-
-    /**
-     * Reads the manifest of every offering peer that announces no content hash and was not read yet, to learn its
-     * content; returns those manifests by content hash.
-     */
-    private Map<String, GameManifest> learnContents(CancelToken token, List<String> problems) {
-        Map<String, GameManifest> manifests = new java.util.HashMap<>();
-        offers().forEach((peer, offer) -> {
-            if (offer.content() != null || computed.containsKey(peer) || token.isCancelled()) {
-                return;
-            }
-            try {
-                GameManifest manifest = connections.get(peer).manifest(gameId);
-                String problem = problem(manifest);
-                if (problem == null) {
-                    computed.put(peer, manifest.contentHash());
-                    manifests.putIfAbsent(manifest.contentHash(), manifest);
-                } else {
-                    computed.put(peer, "");
-                    problems.add("peer " + peer.shortForm() + ": " + problem);
-                }
-            } catch (TransportException e) {
-                problems.add("peer " + peer.shortForm() + ": " + e.getMessage()); // asked again on the next pass
-            }
-        });
-        return manifests;
-    }
-
-    /** Reports peers offering another content than the one taken, each once. */
-    private void reportDisagreement() {
-        String taken = content;
-        if (taken == null) {
-            return;
-        }
-        ContentVote.Choice choice = ContentVote.choose(offers());
-        if (!taken.equals(choice.content()) && choice.groups().containsKey(taken)) {
-            // the majority moved while downloading: this download keeps the content it took, never mixing
-            choice = new ContentVote.Choice(taken, choice.groups());
-        }
-        List<PeerId> fresh = choice.others().stream().filter(reported::add).toList();
-        if (!fresh.isEmpty()) {
-            String message = choice.describe(gameId, version, directory::describe);
-            disagreementMessage = message;
-            LOG.warning(message);
-            disagreement.reported(message, fresh);
-        }
-    }
-
     Result run() throws DownloadException, InterruptedException {
         CancelToken token = group.token();
-        GameManifest manifest = fetchManifest(token);
+        GameManifest manifest = sources.fetchManifest(token);
         if (manifest == null) {
-            return allPeersGone || offeringPeers().isEmpty() ? Result.ALL_PEERS_GONE : Result.CANCELLED;
+            return allPeersGone || sources.offeringPeers().isEmpty() ? Result.ALL_PEERS_GONE : Result.CANCELLED;
         }
         DownloadStaging staging;
-        List<ChunkScheduler.Chunk> missing = new ArrayList<>();
+        List<ChunkPicker.Chunk> missing = new ArrayList<>();
+        List<BitSet> verified;
         long resumed = 0;
         try {
             Files.createDirectories(gameFolder);
             staging = DownloadStaging.open(gameFolder, manifest);
             staging.allocate();
-            List<BitSet> verified = staging.verified();
+            verified = staging.verified();
             for (int f = 0; f < manifest.files().size(); f++) {
                 GameManifest.ManifestFile file = manifest.files().get(f);
                 for (int c = 0; c < file.chunks().size(); c++) {
@@ -245,7 +188,7 @@ final class Download {
                     if (verified.get(f).get(c)) {
                         resumed += length;
                     } else {
-                        missing.add(new ChunkScheduler.Chunk(f, c, offset, length, file.chunks().get(c)));
+                        missing.add(new ChunkPicker.Chunk(f, c, offset, length, file.chunks().get(c)));
                     }
                 }
             }
@@ -257,30 +200,50 @@ final class Download {
         guard.phase(guard.current().kind(), "fetching", total);
         done.set(resumed);
         guard.progress(resumed);
-        ChunkScheduler scheduler = new ChunkScheduler(missing);
+        ChunkPicker picker = new ChunkPicker(missing, sources.view(manifest, p -> true));
+        OwnOffer offer = new OwnOffer(manifest, manifest.contentHash(), verified, staging::file,
+                connections.transport());
+        own = offer;
+        offer.start();
         TaskGroup workers = group.child("workers");
         int pass = 0;
+        long holderless = 0; // since when no connected peer holds a missing chunk (0: some peer does)
         try {
-            while (!scheduler.finished()) {
+            while (!picker.finished()) {
                 if (writeFailure.get() != null || token.isCancelled()) {
                     break;
                 }
                 if (++pass % 25 == 0) { // twice a second: peers that joined meanwhile
-                    learnContents(token, new ArrayList<>());
-                    reportDisagreement();
+                    sources.learnContents(token, new ArrayList<>());
+                    sources.reportDisagreement();
                 }
-                Set<PeerId> offering = offeringPeers();
+                SwarmView view = sources.view(manifest, p -> peers.get(p) == null || peers.get(p).usable());
+                picker.view(view);
+                offer.flush(false);
+                Set<PeerId> offering = new HashSet<>(view.completePeers());
+                offering.addAll(view.partialPeers());
                 for (PeerId peer : offering) {
                     PeerState state = peers.computeIfAbsent(peer, PeerState::new);
+                    state.partial = !view.isComplete(peer);
                     if (state.usable() && state.workers.get() == 0) {
                         for (int i = 0; i < PER_PEER_IN_FLIGHT; i++) {
                             state.workers.incrementAndGet();
                             // Interrupted when the download ends: a Cancel does not wait for chunks on the way.
                             workers.fork("fetch " + peer.shortForm() + " #" + i, true,
-                                    t -> fetchLoop(state, scheduler, staging, manifest, t),
+                                    t -> fetchLoop(state, picker, staging, manifest, t),
                                     failure -> state.workers.decrementAndGet());
                         }
                     }
+                }
+                if (view.completePeers().isEmpty() && !picker.anyHeld()) {
+                    holderless = holderless == 0 ? System.nanoTime() : holderless;
+                    if (System.nanoTime() - holderless > NO_HOLDER_GRACE.toNanos()
+                            && peers.values().stream().noneMatch(p -> p.dropped)) {
+                        allPeersGone = true; // nobody connected holds what is missing
+                        break;
+                    }
+                } else {
+                    holderless = 0;
                 }
                 boolean anyWorking = peers.values().stream().anyMatch(p -> p.workers.get() > 0);
                 if (!anyWorking) {
@@ -297,22 +260,27 @@ final class Download {
                 Thread.sleep(20);
             }
         } finally {
+            offer.end(); // before the commit moves the files it serves from
             workers.cancel("download ending");
             if (!workers.join(Duration.ofSeconds(40))) {
                 LOG.warning("fetch workers of " + gameId + " did not stop within 40 s:" + workers.stacks());
             }
             workers.release();
+            own = null;
             staging.closeJournal();
-            stats = new Stats(total, resumed, fetched.get(), refetched.get(),
-                    (int) peers.values().stream().filter(p -> p.written.get() > 0).count(),
+            Map<PeerId, Long> from = new java.util.HashMap<>();
+            peers.values().stream().filter(p -> p.bytes.get() > 0).forEach(p -> from.put(p.id, p.bytes.get()));
+            stats = new Stats(total, resumed, fetched.get(), refetched.get(), from.size(),
                     peers.values().stream().filter(p -> p.dropped).map(p -> p.id).collect(
-                            java.util.stream.Collectors.toSet()), disagreementMessage);
+                            java.util.stream.Collectors.toSet()), sources.disagreementMessage(), Map.copyOf(from),
+                    peers.values().stream().filter(p -> p.partial && p.bytes.get() > 0).map(p -> p.id).collect(
+                            java.util.stream.Collectors.toSet()));
         }
         Throwable failure = writeFailure.get();
         if (failure != null) {
             throw new DownloadException(failure.getMessage(), failure);
         }
-        if (!scheduler.finished()) {
+        if (!picker.finished()) {
             return allPeersGone ? Result.ALL_PEERS_GONE : Result.CANCELLED;
         }
         try {
@@ -325,81 +293,7 @@ final class Download {
         return Result.COMPLETED;
     }
 
-    /**
-     * The manifest of the content taken (see {@link ContentVote}), from a peer that holds it and whose manifest hashes to
-     * it; null when cancelled or nobody offers the version any more.
-     */
-    private GameManifest fetchManifest(CancelToken token) throws DownloadException, InterruptedException {
-        List<String> problems = new ArrayList<>();
-        for (int attempt = 0; attempt < 3 && !token.isCancelled(); attempt++) {
-            if (offers().isEmpty()) {
-                return null;
-            }
-            Map<String, GameManifest> learned = learnContents(token, problems);
-            ContentVote.Choice choice = ContentVote.choose(offers());
-            if (choice.content() != null) {
-                content = choice.content();
-                reportDisagreement();
-                GameManifest known = learned.get(content);
-                if (known != null) {
-                    return known;
-                }
-                for (PeerId peer : choice.groups().get(content)) {
-                    if (token.isCancelled()) {
-                        return null;
-                    }
-                    try {
-                        GameManifest manifest = connections.get(peer).manifest(gameId);
-                        String problem = problem(manifest);
-                        if (problem == null && !manifest.contentHash().equals(content)) {
-                            problem = "its manifest hashes to content " + manifest.contentHash().substring(0, 12)
-                                    + ", not the " + content.substring(0, 12) + " it announces";
-                        }
-                        if (problem == null) {
-                            return manifest;
-                        }
-                        problems.add("peer " + peer.shortForm() + ": " + problem);
-                    } catch (TransportException e) {
-                        problems.add("peer " + peer.shortForm() + ": " + e.getMessage());
-                    }
-                }
-            }
-            Thread.sleep(500);
-        }
-        if (token.isCancelled()) {
-            return null;
-        }
-        throw new DownloadException("no peer gave a usable manifest of " + gameId + " " + version + ": "
-                + String.join("; ", problems), null);
-    }
-
-    /** What is wrong with a manifest a peer sent, or null. */
-    String problem(GameManifest manifest) {
-        if (!gameId.equals(manifest.gameId()) || !version.equals(manifest.version())) {
-            return "the manifest is for " + manifest.gameId() + " " + manifest.version();
-        }
-        if (manifest.chunkSize() <= 0 || manifest.chunkSize() > MAX_CHUNK_SIZE) {
-            return "chunk size " + manifest.chunkSize() + " is out of range";
-        }
-        boolean versionIni = false;
-        Set<String> seen = new HashSet<>();
-        for (GameManifest.ManifestFile file : manifest.files()) {
-            String path = file.path();
-            if (path == null || path.startsWith(".") || path.equals("local") || !GameIds.isValid(path)
-                    || !seen.add(path)) {
-                return "'" + path + "' is not a plain file name of a game folder";
-            }
-            long expected = (file.size() + manifest.chunkSize() - 1) / manifest.chunkSize();
-            if (file.size() < 0 || file.chunks().size() != expected
-                    || file.chunks().stream().anyMatch(h -> h == null || !h.matches("[0-9a-f]{64}"))) {
-                return "'" + path + "' has " + file.chunks().size() + " chunk hashes for " + file.size() + " bytes";
-            }
-            versionIni |= path.equals(DownloadStaging.VERSION_INI);
-        }
-        return versionIni ? null : "it lists no version.ini";
-    }
-
-    private void fetchLoop(PeerState peer, ChunkScheduler scheduler, DownloadStaging staging, GameManifest manifest,
+    private void fetchLoop(PeerState peer, ChunkPicker scheduler, DownloadStaging staging, GameManifest manifest,
             CancelToken token) {
         // Direct: the chunk goes from the transport's buffers to the file without a JDK copy into a temporary
         // direct buffer on every write (what a heap buffer costs).
@@ -408,7 +302,7 @@ final class Download {
         int errors = 0;
         while (!token.isCancelled() && peer.usable() && !scheduler.finished() && writeFailure.get() == null) {
             boolean others = peers.values().stream().anyMatch(p -> p != peer && p.usable());
-            ChunkScheduler.Chunk chunk = scheduler.next(peer.id, others);
+            ChunkPicker.Chunk chunk = scheduler.next(peer.id, others);
             if (chunk == null) {
                 sleepQuietly(20);
                 continue;
@@ -421,6 +315,10 @@ final class Download {
                 errors = 0;
             } catch (TransportException e) {
                 scheduler.release(chunk);
+                if (peer.partial && e.reason() == TransportException.Reason.REFUSED && ++errors < ERRORS_TO_GIVE_UP) {
+                    sleepQuietly(100L * errors); // a partial peer refuses what it does not hold yet: ask it later
+                    continue;
+                }
                 if (++errors >= ERRORS_TO_GIVE_UP || e.reason() == TransportException.Reason.REFUSED) {
                     peer.lost = true;
                     LOG.info("giving up on peer " + peer.id.shortForm() + " for " + gameId + ": " + e.getMessage());
@@ -463,7 +361,12 @@ final class Download {
                 return;
             }
             scheduler.done(chunk);
+            OwnOffer serving = own;
+            if (serving != null) {
+                serving.held(chunk.file(), chunk.index());
+            }
             peer.written.incrementAndGet();
+            peer.bytes.addAndGet(chunk.length());
             guard.progress(done.addAndGet(chunk.length()));
         }
     }

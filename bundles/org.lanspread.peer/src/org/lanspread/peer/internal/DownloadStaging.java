@@ -141,7 +141,7 @@ final class DownloadStaging {
     }
 
     /** Writes a verified chunk in place, then records it in the journal. */
-    void write(ChunkScheduler.Chunk chunk, ByteBuffer bytes) throws IOException {
+    void write(org.lanspread.peer.internal.swarm.ChunkPicker.Chunk chunk, ByteBuffer bytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file(chunk.file()), StandardOpenOption.WRITE)) {
             long position = chunk.offset();
             while (bytes.hasRemaining()) {

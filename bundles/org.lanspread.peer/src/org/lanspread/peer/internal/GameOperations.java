@@ -64,6 +64,12 @@ final class GameOperations {
         return downloads.values();
     }
 
+    /** What this peer serves of a game it is downloading, or null. */
+    org.lanspread.peer.internal.swarm.OwnOffer own(String gameId) {
+        Download download = downloads.get(gameId);
+        return download == null ? null : download.own();
+    }
+
     long discard(String gameId) throws OperationRefusedException {
         if (operations.isActive(gameId)) {
             throw new OperationRefusedException("'" + gameId + "' has an active operation: cancel it first");

@@ -31,6 +31,11 @@ final class PeerConnections implements AutoCloseable {
      * lock, so that one slow or unreachable peer never holds up the others; when two callers connect to one peer at
      * once, the first connection kept wins and the other is closed.
      */
+    /** The transport connections are made through. */
+    PeerTransport transport() {
+        return transport;
+    }
+
     PeerConnection get(PeerId peer) throws TransportException {
         PeerConnection existing = openTo(peer);
         if (existing != null) {

@@ -2,6 +2,7 @@ package org.lanspread.peer.internal;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.lanspread.api.runtime.PeerSummary;
 import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ChunkRef;
+import org.lanspread.api.transport.PartialOffer;
 import org.lanspread.api.transport.PeerHello;
 import org.lanspread.api.transport.PeerId;
 
@@ -37,6 +40,8 @@ final class PeerDirectory {
         volatile String name;
         volatile InetSocketAddress address;
         final Map<String, AnnouncedGame> games = new ConcurrentHashMap<>();
+        /** The versions it is downloading and serves the held chunks of (partial offers), by game. */
+        final Map<String, PartialOffer> partials = new ConcurrentHashMap<>();
         volatile Instant lastSeen = Instant.now();
         volatile long downRate;
         volatile long upRate;
@@ -91,6 +96,57 @@ final class PeerDirectory {
             peer.lastSeen = Instant.now();
         }
         listener.peersChanged();
+    }
+
+    /** The peer downloads a version and serves what it holds: replaces its earlier partial offer of that game. */
+    void partial(PeerId id, PartialOffer offer) {
+        synchronized (this) {
+            Peer peer = peers.computeIfAbsent(id, Peer::new);
+            peer.partials.put(offer.gameId(), offer);
+            peer.lastSeen = Instant.now();
+        }
+        listener.peersChanged();
+    }
+
+    /** The peer holds more chunks of a version it partially offers (quietly: several times a second). */
+    void have(PeerId id, String gameId, String version, List<ChunkRef> chunks) {
+        synchronized (this) {
+            Peer peer = peers.get(id);
+            PartialOffer offer = peer == null ? null : peer.partials.get(gameId);
+            if (offer == null || !offer.version().equals(version)) {
+                return;
+            }
+            List<java.util.BitSet> have = new ArrayList<>(offer.have());
+            for (ChunkRef chunk : chunks) {
+                if (chunk.file() < have.size()) {
+                    have.get(chunk.file()).set(chunk.chunk());
+                }
+            }
+            peer.partials.put(gameId, new PartialOffer(gameId, version, offer.content(), have));
+        }
+    }
+
+    void partialEnd(PeerId id, String gameId) {
+        boolean changed;
+        synchronized (this) {
+            Peer peer = peers.get(id);
+            changed = peer != null && peer.partials.remove(gameId) != null;
+        }
+        if (changed) {
+            listener.peersChanged();
+        }
+    }
+
+    /** The peers partially offering {@code gameId} {@code version} with {@code content}, each with its bitmaps. */
+    synchronized Map<PeerId, List<java.util.BitSet>> partialHolders(String gameId, String version, String content) {
+        Map<PeerId, List<java.util.BitSet>> result = new LinkedHashMap<>();
+        for (Peer peer : peers.values()) {
+            PartialOffer offer = peer.partials.get(gameId);
+            if (offer != null && offer.version().equals(version) && offer.content().equals(content)) {
+                result.put(peer.id, offer.have());
+            }
+        }
+        return result;
     }
 
     /** A session ended; the peer is gone when it has no other session. */

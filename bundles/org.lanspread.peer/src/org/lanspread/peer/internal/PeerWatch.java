@@ -164,6 +164,22 @@ final class PeerWatch {
         }
 
         @Override
+        public void partialOffered(PeerId peer, org.lanspread.api.transport.PartialOffer offer) {
+            directory.partial(peer, offer);
+        }
+
+        @Override
+        public void partialHave(PeerId peer, String gameId, String version,
+                List<org.lanspread.api.transport.ChunkRef> chunks) {
+            directory.have(peer, gameId, version, chunks);
+        }
+
+        @Override
+        public void partialWithdrawn(PeerId peer, String gameId) {
+            directory.partialEnd(peer, gameId);
+        }
+
+        @Override
         public void peerGone(PeerId peer, GoneReason reason, String detail) {
             LOG.info(settings.get().name() + ": peer " + peer.shortForm() + " gone: " + reason + " (" + detail + ")");
             directory.sessionEnded(peer);

@@ -100,7 +100,9 @@ final class RuntimeCore {
                 postPeers();
             }
         });
-        this.content = new ServedContent(() -> library, () -> transport, operations, () -> publish(false));
+        this.content = new ServedContent(() -> library, () -> transport, operations, () -> publish(false),
+                gameId -> games().own(gameId), () -> games().downloads().stream().map(Download::own)
+                        .filter(java.util.Objects::nonNull).toList());
         this.checker = new OfferChecker(() -> library, () -> deps.tester(this.settings.extractor()), operations,
                 content);
         this.games = new GameOperations(deps, () -> library, () -> connections, () -> this.settings, directory,
@@ -303,9 +305,7 @@ final class RuntimeCore {
         while (!token.isCancelled()) {
             rates.sample(transport.traffic(), System.nanoTime()).ifPresent(directory::rates);
             for (Download download : games.downloads()) {
-                boolean offered = directory.offering(download.gameId()).values().stream()
-                        .anyMatch(g -> g.version().equals(download.version()));
-                if (!offered) {
+                if (!download.anySource()) { // nobody offers the version, complete or partly
                     download.allPeersGone();
                 }
             }
@@ -471,6 +471,11 @@ final class RuntimeCore {
     /** For tests: the transport this runtime listens on. */
     PeerTransport transport() {
         return transport;
+    }
+
+    /** The game operations (made after what they serve, which asks them for the downloads it serves from). */
+    private GameOperations games() {
+        return games;
     }
 
     /** For tests: what this runtime offers to peers. */

@@ -13,12 +13,15 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import org.lanspread.api.library.ArchiveCheck;
+import org.lanspread.peer.internal.swarm.OwnOffer;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.LibraryDelta;
 import org.lanspread.api.library.LocalGame;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PartialContent;
+import org.lanspread.api.transport.PartialOffer;
 import org.lanspread.api.transport.PeerTransport;
 
 /**
@@ -49,13 +52,34 @@ final class ServedContent implements ContentSource {
     record Offer(String version, ArchiveCheck check, String content) {
     }
 
-    /** @param changed told (to publish the snapshot) when an offer or a verdict changes */
+    private final java.util.function.Function<String, OwnOffer> downloading;
+    private final Supplier<List<OwnOffer>> allDownloading;
+
+    /**
+     * @param changed        told (to publish the snapshot) when an offer or a verdict changes
+     * @param downloading    what this peer serves of a game it is downloading, or null
+     * @param allDownloading the same, for every download running
+     */
     ServedContent(Supplier<GameLibrary> libraries, Supplier<PeerTransport> transports, OperationState operations,
-            Runnable changed) {
+            Runnable changed, java.util.function.Function<String, OwnOffer> downloading,
+            Supplier<List<OwnOffer>> allDownloading) {
         this.libraries = libraries;
         this.transports = transports;
         this.operations = operations;
         this.changed = changed;
+        this.downloading = downloading;
+        this.allDownloading = allDownloading;
+    }
+
+    /** The verified chunks of the versions this peer is downloading: served while it downloads them. */
+    @Override
+    public List<PartialOffer> partialOffers() {
+        return allDownloading.get().stream().map(OwnOffer::offer).toList();
+    }
+
+    @Override
+    public Optional<PartialContent> partial(String gameId) {
+        return Optional.ofNullable(downloading.apply(gameId));
     }
 
     Offer offer(String gameId) {

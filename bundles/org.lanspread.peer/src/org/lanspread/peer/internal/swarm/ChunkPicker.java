@@ -1,0 +1,199 @@
+package org.lanspread.peer.internal.swarm;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.lanspread.api.transport.PeerId;
+
+/**
+ * Hands out the chunks still missing, to the peers that hold them: rarest first (fewest holders in the current
+ * {@link SwarmView}, at random among equals), and a peer holding the complete version is given first the chunks that
+ * no partial peer holds yet, so that the original seed sends each chunk about once while the downloaders spread it.
+ * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. Near the end, idle
+ * workers also take chunks still in flight at slower peers (the first verified copy wins). A chunk that failed
+ * verification is refetched from another peer when there is one.
+ */
+public final class ChunkPicker {
+
+    /** One chunk of one file. */
+    public record Chunk(int file, int index, long offset, int length, String sha256) {
+    }
+
+    /** At most this many pending chunks are weighed for one pick (from a random place): a pick stays cheap. */
+    static final int WINDOW = 1024;
+    /**
+     * Chunks in flight from one complete peer while partial peers share the swarm: a seed's uplink is shared by every
+     * downloader, and chunks waiting long in its queue are the ones two downloaders end up both fetching from it.
+     */
+    static final int COMPLETE_IN_FLIGHT_WITH_PARTIALS = 1;
+
+    private final List<Chunk> pending = new ArrayList<>();
+    private final java.util.Random random = new java.util.Random();
+    private volatile SwarmView view;
+    private final Map<Chunk, Integer> inFlight = new HashMap<>();
+    private final Map<Chunk, Long> inFlightSince = new HashMap<>();
+    /** Who is fetching each chunk in flight: an end-game copy only ever comes from another peer. */
+    private final Map<Chunk, PeerId> fetchedBy = new HashMap<>();
+    /**
+     * A chunk in flight this long (and three times as long as chunks take on average) is worth a second copy from an
+     * idle, faster peer in the end game.
+     */
+    static final long END_GAME_AFTER_NANOS = 1_000_000_000L;
+    private long completedNanos;
+    private int completedCount;
+    private final Set<Chunk> claimed = new HashSet<>();
+    private final Map<Chunk, Set<PeerId>> failedBy = new HashMap<>();
+    private int remaining;
+
+    public ChunkPicker(List<Chunk> missing, SwarmView view) {
+        pending.addAll(missing);
+        remaining = missing.size();
+        this.view = view;
+    }
+
+    /** Who holds what now. */
+    public void view(SwarmView next) {
+        view = next;
+    }
+
+    public SwarmView view() {
+        return view;
+    }
+
+    /**
+     * The next chunk for {@code peer}, or null when there is nothing for it now (wait and ask again).
+     *
+     * @param otherPeers whether other peers are fetching too (if not, a chunk this peer failed is given back to it)
+     */
+    public synchronized Chunk next(PeerId peer, boolean otherPeers) {
+        SwarmView now = view;
+        boolean complete = now.isComplete(peer);
+        if (complete && !now.partialPeers().isEmpty()
+                && fetchedBy.values().stream().filter(peer::equals).count() >= COMPLETE_IN_FLIGHT_WITH_PARTIALS) {
+            return null;
+        }
+        int size = pending.size();
+        int start = size <= WINDOW ? 0 : random.nextInt(size);
+        int best = -1;
+        long bestKey = Long.MAX_VALUE;
+        for (int n = 0; n < Math.min(size, WINDOW); n++) {
+            int i = (start + n) % size;
+            Chunk chunk = pending.get(i);
+            if (!now.holds(peer, chunk.file(), chunk.index())
+                    || otherPeers && failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
+                continue;
+            }
+            // A complete peer: chunks no partial peer holds first. Then the rarest; random among equals.
+            long spread = complete && now.partialHolders(chunk.file(), chunk.index()) > 0 ? 1L << 40 : 0;
+            long key = spread + ((long) now.holders(chunk.file(), chunk.index()) << 20) + random.nextInt(1 << 20);
+            if (key < bestKey) {
+                bestKey = key;
+                best = i;
+            }
+        }
+        if (best >= 0) {
+            Chunk chunk = pending.get(best);
+            pending.set(best, pending.get(size - 1));
+            pending.remove(size - 1);
+            inFlight.merge(chunk, 1, Integer::sum);
+            inFlightSince.put(chunk, System.nanoTime());
+            fetchedBy.put(chunk, peer);
+            return chunk;
+        }
+        if (pending.isEmpty()) { // end game: duplicate a chunk in flight elsewhere
+            for (Map.Entry<Chunk, Integer> entry : inFlight.entrySet()) {
+                Chunk chunk = entry.getKey();
+                long average = completedCount == 0 ? END_GAME_AFTER_NANOS : completedNanos / completedCount;
+                long slow = Math.max(END_GAME_AFTER_NANOS, 3 * average);
+                if (entry.getValue() == 1 && !claimed.contains(chunk) && !peer.equals(fetchedBy.get(chunk))
+                        && now.holds(peer, chunk.file(), chunk.index())
+                        && System.nanoTime() - inFlightSince.getOrDefault(chunk, Long.MAX_VALUE) > slow
+                        && !failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
+                    inFlight.merge(chunk, 1, Integer::sum);
+                    return chunk;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The worker verified the chunk and wants to write it: true for the first copy only. */
+    public synchronized boolean claim(Chunk chunk) {
+        Long since = inFlightSince.get(chunk);
+        if (since != null && !claimed.contains(chunk)) {
+            completedNanos += System.nanoTime() - since;
+            completedCount++;
+        }
+        release(chunk, false);
+        return claimed.add(chunk);
+    }
+
+    /** The claimed chunk is written and journalled. */
+    public synchronized void done(Chunk chunk) {
+        remaining--;
+        failedBy.remove(chunk);
+    }
+
+    /** The fetch failed (not the data): back to the front of the queue. */
+    public synchronized void release(Chunk chunk) {
+        release(chunk, true);
+    }
+
+    /** The chunk's bytes did not match its hash: refetch it, from another peer if there is one. */
+    public synchronized void failed(Chunk chunk, PeerId peer) {
+        failedBy.computeIfAbsent(chunk, c -> new HashSet<>()).add(peer);
+        release(chunk, true);
+    }
+
+    private void release(Chunk chunk, boolean requeue) {
+        Integer count = inFlight.get(chunk);
+        if (count != null) {
+            if (count <= 1) {
+                inFlight.remove(chunk);
+                inFlightSince.remove(chunk);
+                fetchedBy.remove(chunk);
+            } else {
+                inFlight.put(chunk, count - 1);
+            }
+        }
+        if (requeue && !claimed.contains(chunk) && !inFlight.containsKey(chunk) && !pending.contains(chunk)) {
+            pending.add(chunk);
+        }
+    }
+
+    /** A claimed chunk could not be written: it is missing again. */
+    public synchronized void unclaim(Chunk chunk) {
+        if (claimed.remove(chunk)) {
+            pending.add(chunk);
+        }
+    }
+
+    /**
+     * Whether some peer of the view holds a chunk still missing (or one is being written): false means nobody
+     * connected can give what is missing.
+     */
+    public synchronized boolean anyHeld() {
+        SwarmView now = view;
+        if (!now.completePeers().isEmpty() || pending.isEmpty() && inFlight.isEmpty()) {
+            return true;
+        }
+        for (Chunk chunk : pending) {
+            if (now.holders(chunk.file(), chunk.index()) > 0) {
+                return true;
+            }
+        }
+        return !inFlight.isEmpty();
+    }
+
+    public synchronized boolean finished() {
+        return remaining == 0;
+    }
+
+    public synchronized int remaining() {
+        return remaining;
+    }
+}
