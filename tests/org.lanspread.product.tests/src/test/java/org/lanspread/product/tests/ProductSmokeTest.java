@@ -164,6 +164,7 @@ class ProductSmokeTest {
             try {
                 String dialog = awaitNamed(second, display, "^LanSpread is already running", secondLog);
                 Path screenshot = buildDir.resolve("screenshots/product-already-running.png");
+                Files.createDirectories(screenshot.getParent());
                 run(List.of("import", "-window", "root", screenshot.toString()));
                 String said = Files.readString(secondLog);
                 assertTrue(said.contains("is in use by another LanSpread (process " + first.pid())
