@@ -11,8 +11,18 @@ import java.util.Set;
  * @param gameId      the game, for the game commands
  * @param waitSeconds how long to wait for peers first (0: not at all)
  * @param peers       how many peers offering the game a game command waits for (within waitSeconds) before it starts
+ * @param fetch       for serve: games to download while serving (and serve on)
+ * @param fetchAt     for serve --fetch: when the downloads start (epoch milliseconds), or 0 for at once
  */
-record Cli(String command, String gameId, int waitSeconds, int peers) {
+record Cli(String command, String gameId, int waitSeconds, int peers, List<String> fetch, long fetchAt) {
+
+    Cli {
+        fetch = List.copyOf(fetch);
+    }
+
+    Cli(String command, String gameId, int waitSeconds, int peers) {
+        this(command, gameId, waitSeconds, peers, List.of(), 0);
+    }
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
@@ -21,6 +31,8 @@ record Cli(String command, String gameId, int waitSeconds, int peers) {
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
               serve                 serve the game directory until stopped (Ctrl-C / SIGTERM)
+                [--fetch GAME ...]  and download GAME meanwhile (repeatable), serving it on (also while it arrives)
+                [--fetch-at MILLIS] start those downloads at this time (epoch milliseconds): several peers together
               peers                 list the peers found within --wait seconds (default 5)
               games                 list the games here and on peers (after --wait seconds, default 5)
               download GAME         fetch GAME from the peers offering it
@@ -40,6 +52,8 @@ record Cli(String command, String gameId, int waitSeconds, int peers) {
         List<String> words = new ArrayList<>();
         int wait = -1;
         int peers = 1;
+        List<String> fetch = new ArrayList<>();
+        long fetchAt = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--wait")) {
@@ -52,6 +66,16 @@ record Cli(String command, String gameId, int waitSeconds, int peers) {
                     throw new IllegalArgumentException("--peers needs a number of peers from 1 to 999");
                 }
                 peers = Integer.parseInt(args[++i]);
+            } else if (arg.equals("--fetch")) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                    throw new IllegalArgumentException("--fetch needs a game id");
+                }
+                fetch.add(args[++i]);
+            } else if (arg.equals("--fetch-at")) {
+                if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,15}")) {
+                    throw new IllegalArgumentException("--fetch-at needs a time in epoch milliseconds");
+                }
+                fetchAt = Long.parseLong(args[++i]);
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 words.add(0, "help");
             } else if (arg.startsWith("-")) {
@@ -76,10 +100,22 @@ record Cli(String command, String gameId, int waitSeconds, int peers) {
         } else if (words.size() > 1 && !command.equals("help")) {
             throw new IllegalArgumentException(command + " takes no game id ('" + words.get(1) + "')");
         }
+        if ((!fetch.isEmpty() || fetchAt > 0) && !command.equals("serve")) {
+            throw new IllegalArgumentException("--fetch and --fetch-at go with serve, not " + command);
+        }
+        if (fetchAt > 0 && fetch.isEmpty()) {
+            throw new IllegalArgumentException("--fetch-at needs a --fetch GAME");
+        }
+        for (String id : fetch) {
+            String problem = org.lanspread.api.library.GameIds.problem(id);
+            if (problem != null) {
+                throw new IllegalArgumentException("--fetch " + id + ": " + problem);
+            }
+        }
         if (wait < 0) {
             wait = command.equals("uninstall") || command.equals("discard") ? 0
-                    : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? 0 : 5;
+                    : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? fetch.isEmpty() ? 0 : 20 : 5;
         }
-        return new Cli(command, game, wait, peers);
+        return new Cli(command, game, wait, peers, fetch, fetchAt);
     }
 }

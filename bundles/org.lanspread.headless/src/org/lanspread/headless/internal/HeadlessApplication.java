@@ -81,7 +81,7 @@ public class HeadlessApplication implements IApplication {
                 org.lanspread.api.library.GameIds.requireValid(cli.gameId());
             }
             return switch (cli.command()) {
-                case "serve" -> serve(runtime);
+                case "serve" -> serve(runtime, cli);
                 case "peers" -> peers(runtime, cli.waitSeconds());
                 case "games" -> games(runtime, cli.waitSeconds());
                 case "discard" -> discard(runtime, cli.gameId());
@@ -136,7 +136,7 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
-    private int serve(PeerRuntime runtime) throws InterruptedException {
+    private int serve(PeerRuntime runtime, Cli cli) throws InterruptedException {
         // SIGTERM or Ctrl-C: the loop below stops the runtime (goodbyes, files closed); then this process ends with
         // what the loop returned (0 for a clean stop), not with the signal's 143 or 130.
         CountDownLatch served = new CountDownLatch(1);
@@ -156,7 +156,7 @@ public class HeadlessApplication implements IApplication {
         }, "lanspread headless stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            result.set(serveUntilStopped(runtime));
+            result.set(serveUntilStopped(runtime, cli));
             return result.get();
         } finally {
             served.countDown();
@@ -170,10 +170,20 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
-    private int serveUntilStopped(PeerRuntime runtime) throws InterruptedException {
+    private int serveUntilStopped(PeerRuntime runtime, Cli cli) throws InterruptedException {
         out.println(stamp() + " serving " + runtime.snapshot().games().stream().filter(g -> g.localVersion() != null)
                 .count() + " local game(s) (runtime running since " + since(runtime) + "); stop with Ctrl-C");
         out.flush();
+        Fetches fetches = new Fetches(runtime, cli, out);
+        fetches.start();
+        try {
+            return serveLoop(runtime);
+        } finally {
+            fetches.stop();
+        }
+    }
+
+    private int serveLoop(PeerRuntime runtime) throws InterruptedException {
         long lastRevision = -1;
         java.util.Set<String> lastPeers = java.util.Set.of();
         while (!stop.await(100, TimeUnit.MILLISECONDS)) {
@@ -213,7 +223,7 @@ public class HeadlessApplication implements IApplication {
     }
 
     /** The wall-clock time, to the millisecond (UTC), so that logs of several peers can be lined up. */
-    private static String stamp() {
+    static String stamp() {
         return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
@@ -339,7 +349,7 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
-    private static int offeredBy(PeerRuntime runtime, String id) {
+    static int offeredBy(PeerRuntime runtime, String id) {
         return runtime.snapshot().games().stream().filter(g -> g.id().equals(id)).mapToInt(g -> g.peerCount())
                 .findFirst().orElse(0);
     }
