@@ -30,6 +30,13 @@ public final class ChunkPicker {
      * downloader, and chunks waiting long in its queue are the ones two downloaders end up both fetching from it.
      */
     static final int COMPLETE_IN_FLIGHT_WITH_PARTIALS = 1;
+    /**
+     * Chunks in flight for the whole download, at least: with many peers, four each would put every missing chunk in
+     * flight early, each one slow (a downloader's uplink shared by all the others), and the end game would then fetch
+     * many of them twice. Four per complete peer when that is more.
+     */
+    static final int MIN_IN_FLIGHT = 8;
+    static final int PER_COMPLETE_PEER_IN_FLIGHT = 4;
 
     private final List<Chunk> pending = new ArrayList<>();
     private final java.util.Random random = new java.util.Random();
@@ -75,6 +82,9 @@ public final class ChunkPicker {
         if (complete && !now.partialPeers().isEmpty()
                 && fetchedBy.values().stream().filter(peer::equals).count() >= COMPLETE_IN_FLIGHT_WITH_PARTIALS) {
             return null;
+        }
+        if (fetchedBy.size() >= Math.max(MIN_IN_FLIGHT, PER_COMPLETE_PEER_IN_FLIGHT * now.completePeers().size())) {
+            return null; // enough on the way: the next pick waits for one to arrive
         }
         int size = pending.size();
         int start = size <= WINDOW ? 0 : random.nextInt(size);
