@@ -448,4 +448,33 @@ class HeadlessPeersTest {
             leech.close();
         }
     }
+
+    @Test
+    void serveFetchDownloadsWhileServingAndServesTheGameOnAfterwards() throws Exception {
+        Path root = root("serve-fetch");
+        HeadlessPeer seed = peer(root, "seed", "");
+        game(seed.games, "doom", "1.9", 12 * MIB, 12);
+        HeadlessPeer fetcher = peer(root, "fetcher", "");
+        HeadlessPeer leech = peer(root, "leech", "");
+        try {
+            seed.start(List.of(), "serve").awaitLine("Z serving 1 local game", 60);
+            long fetchAt = System.currentTimeMillis() + 4000;
+            fetcher.start(List.of(seed), "serve", "--fetch", "doom", "--fetch-at", Long.toString(fetchAt));
+            fetcher.awaitLine("Z serving 0 local game", 60);
+            String done = fetcher.awaitLine("fetched doom: ", 120);
+            assertTrue(done.contains("fetched doom: completed: doom 1.9 downloaded"), done);
+            String began = fetcher.awaitLine("fetch doom: .* downloading", 1);
+            assertTrue(java.time.Instant.parse(began.split(" ")[0]).toEpochMilli() >= fetchAt,
+                    "it waited for --fetch-at " + java.time.Instant.ofEpochMilli(fetchAt) + ": " + began);
+            assertEquals(0, seed.terminate(), "the seed leaves: the fetcher alone holds doom now");
+            leech.start(List.of(fetcher), "download", "doom", "--wait", "30");
+            assertEquals(0, leech.await(120), "served on by the fetcher:\n" + leech.output());
+            assertSameDownload(seed.games.resolve("doom"), leech.games.resolve("doom"));
+            assertTrue(fetcher.alive(), "the fetcher still serves");
+        } finally {
+            seed.close();
+            fetcher.close();
+            leech.close();
+        }
+    }
 }
