@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "netns"))
 from lab import Lab, in_ns, sh  # noqa: E402
+import rarwrite  # noqa: E402
 
 WORK = os.path.join(HERE, "target", "suite")
 GAME = "benchgame"
@@ -46,12 +47,13 @@ def log(message):
 # ------------------------------------------------------------------ data
 
 def make_game(root, gib, parts=4):
-    """A game of `gib` GiB of random bytes in `parts` archive files (plus version.ini), made once and reused."""
+    """A game of `gib` GiB of random bytes in `parts` stored RAR archives (plus version.ini), made once and reused.
+    Real archives: a peer offers a game only once its archives pass their own CRC checks."""
     folder = os.path.join(root, GAME)
     size = int(gib * (1 << 30))
     marker = os.path.join(root, ".size")
-    if os.path.exists(marker) and open(marker).read() == str(size):
-        return folder, size
+    if os.path.exists(marker) and open(marker).read() == "rar4 %d" % size:
+        return folder, tree_bytes(folder)
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(folder)
     with open(os.path.join(folder, "version.ini"), "w") as f:
@@ -60,11 +62,17 @@ def make_game(root, gib, parts=4):
     for i in range(parts):
         n = per if i < parts - 1 else size - per * (parts - 1)
         # openssl's AES-CTR stream: random-looking bytes at disk speed (urandom is several times slower)
-        sh("sh", "-c", "openssl enc -aes-128-ctr -pass pass:lanspread%d -nosalt -pbkdf2 < /dev/zero 2>/dev/null "
-           "| head -c %d > '%s'" % (i, n, os.path.join(folder, "%s.part%d.rar" % (GAME, i + 1))))
+        source = subprocess.Popen(["sh", "-c", "openssl enc -aes-128-ctr -pass pass:lanspread%d -nosalt -pbkdf2 "
+                                   "< /dev/zero 2>/dev/null" % i], stdout=subprocess.PIPE)
+        try:
+            rarwrite.write(os.path.join(folder, "%s-%d.rar" % (GAME, i + 1)), "data/part%d.bin" % (i + 1),
+                           rarwrite.stream(source.stdout), n)
+        finally:
+            source.kill()
+            source.wait()
     with open(marker, "w") as f:
-        f.write(str(size))
-    return folder, size
+        f.write("rar4 %d" % size)
+    return folder, tree_bytes(folder)
 
 
 def tree_bytes(path):

@@ -62,6 +62,30 @@ class Lab:
                    "latency", "20ms")
         return addresses
 
+    def switch(self, name):
+        """A namespace holding a Linux bridge: a switch that ports join (see port)."""
+        ns = self.namespace(name)
+        sh("ip", "-n", ns, "link", "add", "br0", "type", "bridge")
+        sh("ip", "-n", ns, "link", "set", "br0", "up")
+        return ns
+
+    def port(self, switch_ns, ns, index, rate, subnet=60):
+        """Joins namespace ns to the switch with a veth pair, both directions shaped to rate with tc tbf (ns's side:
+        what it sends; the switch's side: what it receives). Its address: 10.213.SUBNET.(10 + index)/24."""
+        peer_dev, switch_dev = "lsp%d" % index, "lsw%d" % index
+        sh("ip", "link", "add", peer_dev, "netns", ns, "type", "veth", "peer", "name", switch_dev, "netns", switch_ns)
+        address = "10.213.%d.%d" % (subnet, 10 + index)
+        sh("ip", "-n", ns, "addr", "add", address + "/24", "dev", peer_dev)
+        sh("ip", "-n", ns, "link", "set", peer_dev, "up", "multicast", "on")
+        sh("ip", "-n", switch_ns, "link", "set", switch_dev, "master", "br0")
+        sh("ip", "-n", switch_ns, "link", "set", switch_dev, "up")
+        bits = parse_rate(rate)
+        burst = max(65536, bits // 8 // 1000)
+        for n, dev in ((ns, peer_dev), (switch_ns, switch_dev)):
+            sh("tc", "-n", n, "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate, "burst", str(burst),
+               "latency", "20ms")
+        return address, peer_dev
+
     def close(self):
         for ns in reversed(self.namespaces):
             sh("ip", "netns", "del", ns, check=False)

@@ -19,6 +19,7 @@ import threading
 import time
 
 from lab import Lab, in_ns
+import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "target", "soak")
@@ -27,15 +28,19 @@ MIB = 1024 * 1024
 
 
 def make_game(games, game_id, size, seed):
+    """A game: one stored RAR archive of `size` pseudo-random bytes (a real archive: peers offer only games whose
+    archives pass their own CRC checks), and version.ini."""
     folder = os.path.join(games, game_id)
     os.makedirs(folder, exist_ok=True)
     rng = hashlib.sha256(b"%d" % seed)
-    with open(os.path.join(folder, game_id + ".rar"), "wb") as out:
+
+    def blocks():
         written = 0
-        while written < size:
-            block = hashlib.sha256(rng.digest() + written.to_bytes(8, "little")).digest() * 2048
-            out.write(block[: size - written])
-            written += len(block)
+        while True:
+            yield hashlib.sha256(rng.digest() + written.to_bytes(8, "little")).digest() * 2048
+            written += 65536
+
+    rarwrite.write(os.path.join(folder, game_id + ".rar"), "game/data.bin", blocks(), size)
     with open(os.path.join(folder, "version.ini"), "w") as f:
         f.write("1\n")
 

@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""The LAN-party case: one seed and N downloaders on a switched star (a namespace holding a Linux bridge; every peer
+one port, shaped in both directions with tc tbf), the downloads started together. LanSpread's downloaders serve each
+other the chunks they have verified while they download (partial offers), so the last should be done in about the
+time one downloader alone takes, with the seed sending each chunk about once.
+
+Printed: one downloader alone on the same star, the N together (first and last done, ratio last/alone), what the
+seed sent (on the wire, over the game's size), every peer's bytes up and down, and the CPU time per MiB delivered.
+Then the same with a BitTorrent swarm from Debian packages (opentracker, mktorrent, aria2c) unless --no-bittorrent.
+Needs root; every address is inside the namespaces made here (10.213.60.0/24), removed at exit.
+
+usage: party.py PRODUCT_ARCHIVE [--party-n N] [--party-rate 40mbit] [--party-mib 256] [--no-bittorrent]
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from datetime import datetime
+
+from lab import Lab, in_ns, sh
+import rarwrite
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "target", "party")
+PORT = 47800
+GAME = "partygame"
+MIB = 1 << 20
+
+
+def log(message):
+    print("[party] " + message, flush=True)
+
+
+def make_game(games, mib, parts=4):
+    """The game: `parts` stored RAR archives of random bytes, mib MiB in all, and version.ini."""
+    folder = os.path.join(games, GAME)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    size = mib * MIB
+    per = size // parts
+    for i in range(parts):
+        n = per if i < parts - 1 else size - per * (parts - 1)
+        source = subprocess.Popen(["sh", "-c", "openssl enc -aes-128-ctr -pass pass:party%d -nosalt -pbkdf2 "
+                                   "< /dev/zero 2>/dev/null" % i], stdout=subprocess.PIPE)
+        try:
+            rarwrite.write(os.path.join(folder, "%s-%d.rar" % (GAME, i + 1)), "data/part%d.bin" % (i + 1),
+                           rarwrite.stream(source.stdout), n)
+        finally:
+            source.kill()
+            source.wait()
+    with open(os.path.join(folder, "version.ini"), "w") as f:
+        f.write("1\n")
+    return folder
+
+
+def digests(folder):
+    result = {}
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and not name.startswith("."):
+            h = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(MIB), b""):
+                    h.update(block)
+            result[name] = h.hexdigest()
+    return result
+
+
+def folder_bytes(folder):
+    return sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder)
+               if os.path.isfile(os.path.join(folder, n)))
+
+
+def stamp(line):
+    """The epoch seconds of the ISO instant a headless line starts with."""
+    return datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
+
+
+def cpu_seconds(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+class Peer:
+    """A `lanspread headless serve` in its namespace, on one switch port."""
+
+    def __init__(self, script, ns, address, dev, name):
+        self.script, self.ns, self.address, self.dev, self.name = script, ns, address, dev, name
+        self.root = os.path.join(WORK, name)
+        self.games = os.path.join(self.root, "games")
+        self.log = os.path.join(WORK, name + ".log")
+        self.process = None
+        self.cpu_before = 0.0
+
+    def start(self, manual, fetch_at=None):
+        os.makedirs(self.games, exist_ok=True)
+        vmargs = ("-Dlanspread.transport.bind=%s:%d -Dlanspread.discovery=false -Dlanspread.peer.name=%s"
+                  % (self.address, PORT, self.name))
+        if manual:
+            vmargs += " -Dlanspread.peers.manual=" + ",".join("%s:%d" % (m, PORT) for m in manual)
+        env = dict(os.environ, LANSPREAD_GAMES_DIR=self.games, LANSPREAD_DATA=os.path.join(self.root, "data"),
+                   LANSPREAD_VMARGS=vmargs)
+        command = [self.script, "headless", "serve"]
+        if fetch_at is not None:
+            command += ["--fetch", GAME, "--fetch-at", str(int(fetch_at * 1000)), "--wait", "120"]
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen(in_ns(self.ns, *command), stdout=out, stderr=subprocess.STDOUT, env=env)
+
+    def line(self, pattern, timeout):
+        """The first line of the log containing pattern, waiting up to timeout seconds."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.log) as f:
+                for line in f:
+                    if pattern in line:
+                        return line
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        with open(self.log) as f:
+            raise RuntimeError("%s: no '%s' within %d s:\n%s" % (self.name, pattern, timeout, f.read()[-3000:]))
+
+    def counters(self):
+        """(bytes received, bytes sent) on its switch port, frames included."""
+        def read(what):
+            return int(sh(*in_ns(self.ns, "cat", "/sys/class/net/%s/statistics/%s_bytes" % (self.dev, what))).stdout)
+        return read("rx"), read("tx")
+
+    def cpu(self):
+        return cpu_seconds(self.process.pid)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def extract(archive):
+    target = os.path.join(WORK, "product")
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    with tarfile.open(archive) as tar:
+        tar.extractall(target)
+    return os.path.join(target, "lanspread", "lanspread")
+
+
+def lanspread(script, lab, switch, n, rate, mib):
+    seed_ns = lab.namespace("p0")
+    seed_addr, seed_dev = lab.port(switch, seed_ns, 0, rate)
+    seed = Peer(script, seed_ns, seed_addr, seed_dev, "seed")
+    source = make_game(seed.games, mib)
+    size = folder_bytes(source)
+    expected = digests(source)
+    downloaders = []
+    for i in range(1, n + 1):
+        ns = lab.namespace("p%d" % i)
+        address, dev = lab.port(switch, ns, i, rate)
+        downloaders.append(Peer(script, ns, address, dev, "peer-%d" % i))
+    seed.start([])
+    seed.line("Z serving 1 local game", 120)
+    results = {}
+    try:
+        # One downloader alone on the same star.
+        alone = downloaders[0]
+        alone.start([seed.address], fetch_at=time.time())
+        begun = stamp(alone.line("fetch %s: " % GAME, 120))
+        done = alone.line("fetched %s: " % GAME, 900)
+        if "completed" not in done:
+            raise RuntimeError("the single download did not complete: " + done)
+        results["alone"] = stamp(done) - begun
+        alone.stop()
+        if digests(os.path.join(alone.games, GAME)) != expected:
+            raise RuntimeError("the single download is not byte-exact")
+        shutil.rmtree(alone.root)
+        log("one downloader alone: %.1f s (%.1f MiB/s)" % (results["alone"], size / MIB / results["alone"]))
+
+        # N together: each knows the seed and the others; all downloads start at the same instant.
+        start_at = time.time() + 20 + 4 * n
+        seed_before = seed.counters()
+        cpu_before = seed.cpu()
+        for peer in downloaders:
+            peer.start([seed.address] + [p.address for p in downloaders if p is not peer], fetch_at=start_at)
+        late = []
+        for peer in downloaders:
+            serving = stamp(peer.line("Z serving", 180))
+            late += [peer.name] if serving > start_at else []
+        time.sleep(max(0.0, start_at - time.time()))
+        ports_before = {peer.name: peer.counters() for peer in downloaders}
+        cpu_before = seed.cpu() + sum(p.cpu() for p in downloaders)  # from the start: JVM starts left out
+        times = []
+        for peer in downloaders:
+            done = peer.line("fetched %s: " % GAME, 1800)
+            if "completed" not in done:
+                raise RuntimeError("%s did not complete: %s" % (peer.name, done))
+            times.append(stamp(done) - start_at)
+        seed_after = seed.counters()
+        cpu = seed.cpu() - cpu_before + sum(p.cpu() for p in downloaders)
+        for peer in downloaders:
+            if digests(os.path.join(peer.games, GAME)) != expected:
+                raise RuntimeError("%s's download is not byte-exact" % peer.name)
+        sent = seed_after[1] - seed_before[1]
+        results.update(first=min(times), last=max(times), seed_sent=sent / size, late=late)
+        log("%d downloaders together: first %.1f s, last %.1f s: %.2fx one alone (goal <= 1.3x: %s)%s"
+            % (n, min(times), max(times), max(times) / results["alone"],
+               "met" if max(times) <= 1.3 * results["alone"] else "NOT met",
+               "" if not late else "; started late (runtime not up at the start): " + ", ".join(late)))
+        log("the seed sent %.0f MiB on the wire: %.2fx the game (goal <= 1.5x: %s)"
+            % (sent / MIB, sent / size, "met" if sent <= 1.5 * size else "NOT met"))
+        for peer in downloaders:
+            down, up = peer.counters()
+            log("  %s: down %.0f MiB, up %.0f MiB" % (peer.name, (down - ports_before[peer.name][0]) / MIB,
+                                                     (up - ports_before[peer.name][1]) / MIB))
+        delivered = n * size / MIB
+        results["cpu_ms_per_mib"] = cpu * 1000 / delivered
+        log("CPU: %.1f s in all JVMs for %.0f MiB delivered: %.1f ms per MiB (2 cores shared by all %d peers)"
+            % (cpu, delivered, results["cpu_ms_per_mib"], n + 1))
+    finally:
+        for peer in downloaders + [seed]:
+            peer.stop()
+    return results, source, size
+
+
+class Torrent:
+    """aria2c in a namespace, seeding or downloading the game's torrent, seeding on until stopped."""
+
+    def __init__(self, ns, address, dev, name, torrent, games):
+        self.ns, self.address, self.dev, self.name, self.torrent, self.games = ns, address, dev, name, torrent, games
+        self.done = os.path.join(WORK, name + ".done")
+        self.log = os.path.join(WORK, name + ".aria2.log")
+        self.process = None
+
+    def start(self, seeding):
+        hook = os.path.join(WORK, "bt-done.sh")
+        with open(hook, "w") as f:
+            f.write('#!/bin/sh\ndate +%s.%N > "$PARTY_DONE"\n')
+        os.chmod(hook, 0o755)
+        command = ["aria2c", "--dir=" + self.games, "--seed-ratio=0.0", "--enable-dht=false", "--enable-dht6=false",
+                   "--bt-enable-lpd=false", "--listen-port=6881", "--file-allocation=none", "--summary-interval=0",
+                   "--console-log-level=warn", "--on-bt-download-complete=" + hook, "--bt-stop-timeout=0"]
+        if seeding:
+            command += ["--check-integrity=true"]
+        command.append(self.torrent)
+        env = dict(os.environ, PARTY_DONE=self.done)
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen(in_ns(self.ns, *command), stdout=out, stderr=subprocess.STDOUT, env=env)
+
+    def finished(self, timeout):
+        deadline = time.time() + timeout
+        while not os.path.exists(self.done) or os.path.getsize(self.done) == 0:
+            if time.time() > deadline or self.process.poll() is not None:
+                with open(self.log) as f:
+                    raise RuntimeError("%s: aria2c did not finish:\n%s" % (self.name, f.read()[-3000:]))
+            time.sleep(0.1)
+        with open(self.done) as f:
+            return float(f.read().strip())
+
+    def counters(self):
+        return Peer.counters(self)
+
+    def cpu(self):
+        return cpu_seconds(self.process.pid)
+
+    def stop(self):
+        Peer.stop(self)
+
+
+def bittorrent(lab, switch, n, rate, source, size):
+    """The same star, the same game, as a BitTorrent swarm: opentracker and an aria2c seed in the seed's namespace,
+    aria2c downloaders (4 MiB pieces, as LanSpread's chunks)."""
+    for tool, package in (("mktorrent", "mktorrent"), ("opentracker", "opentracker"), ("aria2c", "aria2")):
+        if shutil.which(tool) is None:
+            raise RuntimeError("%s is missing (Debian package %s; scripts/bench installs it)" % (tool, package))
+    seed_ns = lab.namespace("b0")
+    seed_addr, seed_dev = lab.port(switch, seed_ns, 100, rate)
+    torrent = os.path.join(WORK, GAME + ".torrent")
+    sh("mktorrent", "-a", "http://%s:6969/announce" % seed_addr, "-l", "22", "-o", torrent, source)
+    # Debian's opentracker serves only the torrents on its whitelist (info hashes in hex, one a line).
+    info = [l for l in sh("aria2c", "-S", torrent).stdout.splitlines() if l.startswith("Info Hash:")]
+    with open(os.path.join(WORK, "whitelist"), "w") as f:
+        f.write(info[0].split(":", 1)[1].strip() + "\n")
+    tracker = subprocess.Popen(in_ns(seed_ns, "opentracker", "-i", seed_addr, "-p", "6969", "-P", "6969",
+                                     "-d", WORK, "-w", "whitelist"),
+                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(WORK, "tracker.log"), "w"))
+    time.sleep(0.5)
+    expected = digests(source)
+    seed = Torrent(seed_ns, seed_addr, seed_dev, "bt-seed", torrent, os.path.dirname(source))
+    peers = []
+    for i in range(1, n + 1):
+        ns = lab.namespace("b%d" % i)
+        address, dev = lab.port(switch, ns, 100 + i, rate)
+        games = os.path.join(WORK, "bt-%d" % i)
+        os.makedirs(games, exist_ok=True)
+        peers.append(Torrent(ns, address, dev, "bt-%d" % i, torrent, games))
+    results = {}
+    try:
+        seed.start(seeding=True)
+        seed.finished(300)  # checked its files: seeding
+        alone = peers[0]
+        begun = time.time()
+        alone.start(seeding=False)
+        results["alone"] = alone.finished(1800) - begun
+        alone.stop()
+        if digests(os.path.join(alone.games, GAME)) != expected:
+            raise RuntimeError("the BitTorrent single download is not byte-exact")
+        shutil.rmtree(alone.games)
+        os.makedirs(alone.games)
+        os.remove(alone.done)
+        log("BitTorrent (aria2c %s), one downloader alone: %.1f s" % (aria2_version(), results["alone"]))
+        seed_before = seed.counters()
+        cpu_before = seed.cpu()
+        begun = time.time()
+        for peer in peers:
+            peer.start(seeding=False)
+        times = [peer.finished(1800) - begun for peer in peers]
+        sent = seed.counters()[1] - seed_before[1]
+        cpu = seed.cpu() - cpu_before + sum(p.cpu() for p in peers)
+        for peer in peers:
+            if digests(os.path.join(peer.games, GAME)) != expected:
+                raise RuntimeError("%s's BitTorrent download is not byte-exact" % peer.name)
+        results.update(first=min(times), last=max(times), seed_sent=sent / size,
+                       cpu_ms_per_mib=cpu * 1000 / (n * size / MIB))
+        log("BitTorrent, %d together: first %.1f s, last %.1f s: %.2fx one alone; the seed sent %.2fx the game; "
+            "CPU %.1f ms per MiB" % (n, results["first"], results["last"], results["last"] / results["alone"],
+                                      results["seed_sent"], results["cpu_ms_per_mib"]))
+    finally:
+        for peer in peers + [seed]:
+            peer.stop()
+        tracker.terminate()
+        tracker.wait()
+    return results
+
+
+def aria2_version():
+    return sh("aria2c", "--version").stdout.split()[2]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("product")
+    parser.add_argument("--party-n", type=int, default=8)
+    parser.add_argument("--party-rate", default="40mbit")
+    parser.add_argument("--party-mib", type=int, default=256)
+    parser.add_argument("--no-bittorrent", action="store_true")
+    options = parser.parse_args()
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    script = extract(options.product)
+    log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game"
+        % (options.party_n, options.party_rate, options.party_mib))
+    lab = Lab()
+    try:
+        switch = lab.switch("sw")
+        ours, source, size = lanspread(script, lab, switch, options.party_n, options.party_rate, options.party_mib)
+        if not options.no_bittorrent:
+            theirs = bittorrent(lab, switch, options.party_n, options.party_rate, source, size)
+            log("LanSpread against BitTorrent, last of %d done: %.1f s against %.1f s: %.2fx its time (goal: ahead)"
+                % (options.party_n, ours["last"], theirs["last"], ours["last"] / theirs["last"]))
+    finally:
+        lab.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
