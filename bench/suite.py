@@ -58,18 +58,7 @@ def make_game(root, gib, parts=4):
     os.makedirs(folder)
     with open(os.path.join(folder, "version.ini"), "w") as f:
         f.write("20261126\n")
-    per = size // parts
-    for i in range(parts):
-        n = per if i < parts - 1 else size - per * (parts - 1)
-        # openssl's AES-CTR stream: random-looking bytes at disk speed (urandom is several times slower)
-        source = subprocess.Popen(["sh", "-c", "openssl enc -aes-128-ctr -pass pass:lanspread%d -nosalt -pbkdf2 "
-                                   "< /dev/zero 2>/dev/null" % i], stdout=subprocess.PIPE)
-        try:
-            rarwrite.write(os.path.join(folder, "%s-%d.rar" % (GAME, i + 1)), "data/part%d.bin" % (i + 1),
-                           rarwrite.stream(source.stdout), n)
-        finally:
-            source.kill()
-            source.wait()
+    rarwrite.random_game(folder, GAME, size, parts, "lanspread")
     with open(marker, "w") as f:
         f.write("rar4 %d" % size)
     return folder, tree_bytes(folder)

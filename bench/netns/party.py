@@ -41,18 +41,7 @@ def make_game(games, mib, parts=4):
     folder = os.path.join(games, GAME)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
-    size = mib * MIB
-    per = size // parts
-    for i in range(parts):
-        n = per if i < parts - 1 else size - per * (parts - 1)
-        source = subprocess.Popen(["sh", "-c", "openssl enc -aes-128-ctr -pass pass:party%d -nosalt -pbkdf2 "
-                                   "< /dev/zero 2>/dev/null" % i], stdout=subprocess.PIPE)
-        try:
-            rarwrite.write(os.path.join(folder, "%s-%d.rar" % (GAME, i + 1)), "data/part%d.bin" % (i + 1),
-                           rarwrite.stream(source.stdout), n)
-        finally:
-            source.kill()
-            source.wait()
+    rarwrite.random_game(folder, GAME, mib * MIB, parts, "party")
     with open(os.path.join(folder, "version.ini"), "w") as f:
         f.write("1\n")
     return folder

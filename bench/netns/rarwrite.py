@@ -58,3 +58,21 @@ def stream(command_output, block=1 << 20):
         if not data:
             return
         yield data
+
+
+def random_game(folder, game, size, parts, passphrase):
+    """A benchmark game in `folder`: `parts` stored archives game-1.rar ... of random bytes, `size` in all (openssl's
+    AES-CTR stream: random-looking bytes at disk speed; urandom is several times slower)."""
+    import os
+    import subprocess
+    per = size // parts
+    for i in range(parts):
+        n = per if i < parts - 1 else size - per * (parts - 1)
+        source = subprocess.Popen(["sh", "-c", "openssl enc -aes-128-ctr -pass pass:%s%d -nosalt -pbkdf2 "
+                                   "< /dev/zero 2>/dev/null" % (passphrase, i)], stdout=subprocess.PIPE)
+        try:
+            write(os.path.join(folder, "%s-%d.rar" % (game, i + 1)), "data/part%d.bin" % (i + 1), stream(source.stdout),
+                  n)
+        finally:
+            source.kill()
+            source.wait()

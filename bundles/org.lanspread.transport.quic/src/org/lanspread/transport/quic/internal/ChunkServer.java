@@ -88,18 +88,7 @@ final class ChunkServer {
         if (Files.size(resolved) != file.size()) {
             throw new Refused("'" + request.path() + "' changed on disk since its manifest was made");
         }
-        ByteBuf bytes = allocator.directBuffer(request.length(), request.length());
-        try (FileChannel channel = open(resolved, request.path())) {
-            while (bytes.isWritable()) {
-                if (bytes.writeBytes(channel, request.offset() + bytes.writerIndex(), bytes.writableBytes()) < 0) {
-                    throw new Refused("'" + request.path() + "' ended early");
-                }
-            }
-            return bytes;
-        } catch (Refused | IOException | RuntimeException e) {
-            bytes.release();
-            throw e;
-        }
+        return readInto(resolved, request, allocator);
     }
 
     /**
@@ -130,8 +119,14 @@ final class ChunkServer {
         if (!partial.holds(index, chunk)) {
             throw new Refused("chunk " + chunk + " of '" + request.path() + "' is not held here yet");
         }
+        return readInto(partial.file(index), request, allocator);
+    }
+
+    /** The request's bytes of {@code file}, read into a buffer of {@code allocator} (the caller owns it). */
+    private static ByteBuf readInto(Path file, ChunkRequest request, ByteBufAllocator allocator)
+            throws Refused, IOException {
         ByteBuf bytes = allocator.directBuffer(request.length(), request.length());
-        try (FileChannel channel = open(partial.file(index), request.path())) {
+        try (FileChannel channel = open(file, request.path())) {
             while (bytes.isWritable()) {
                 if (bytes.writeBytes(channel, request.offset() + bytes.writerIndex(), bytes.writableBytes()) < 0) {
                     throw new Refused("'" + request.path() + "' ended early");
