@@ -79,7 +79,6 @@ final class Download {
     private final String gameId;
     private final String version;
     private final Path gameFolder;
-    private final PeerDirectory directory;
     private final PeerConnections connections;
     private final OperationState.Guard guard;
     private final TaskGroup group;
@@ -95,22 +94,21 @@ final class Download {
     private volatile boolean allPeersGone;
     private volatile Stats stats;
 
-    /**
-     * @param group a group of its own (its token is the download's cancellation)
-     */
     /** Told when peers offering the version disagree about its content: what, and the peers of the other content. */
     @FunctionalInterface
     interface Disagreement {
         void reported(String message, List<PeerId> others);
     }
 
+    /**
+     * @param group a group of its own (its token is the download's cancellation)
+     */
     Download(String gameId, String version, Path gameFolder, PeerDirectory directory, PeerConnections connections,
             OperationState.Guard guard, TaskGroup group, BiConsumer<PeerId, String> peerDropped,
             Disagreement disagreement) {
         this.gameId = gameId;
         this.version = version;
         this.gameFolder = gameFolder;
-        this.directory = directory;
         this.connections = connections;
         this.guard = guard;
         this.group = group;

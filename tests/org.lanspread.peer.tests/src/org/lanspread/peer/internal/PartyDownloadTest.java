@@ -41,8 +41,8 @@ class PartyDownloadTest {
 
     @Test
     void aSlowSeedAndThreeDownloadersTogetherSpreadTheGameAmongThemselves() throws Exception {
-        long size = 48 * MIB;
-        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(6 * MIB, 0, 0)).create()) {
+        long size = 96 * MIB; // 24 chunks: the seed's few duplicates (two downloaders picking one chunk) weigh little
+        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(8 * MIB, 0, 0)).create()) {
             TestPeer.seedGame(seed.games, "quake3", "20240315", size, 21);
             seed.core.start();
             TestPeer.await("the seed to offer quake3", 30,
@@ -74,7 +74,7 @@ class PartyDownloadTest {
                 }
                 long sent = sentBy(seed);
                 StringBuilder figures = new StringBuilder(String.format(Locale.ROOT,
-                        "[party] %d downloaders in %.1f s; the seed (6 MiB/s) sent %.2fx the game", leeches.size(),
+                        "[party] %d downloaders in %.1f s; the seed (8 MiB/s) sent %.2fx the game", leeches.size(),
                         seconds, sent / (double) size));
                 for (TestPeer leech : leeches) {
                     figures.append(String.format(Locale.ROOT, "; %s got %d MiB from the seed, %d MiB from the others",
@@ -98,5 +98,96 @@ class PartyDownloadTest {
 
     static PeerId id(TestPeer peer) {
         return peer.core.transport().localId();
+    }
+
+    /** Bytes the peer's download of {@code id} has verified so far (0 when none runs). */
+    private static long verified(TestPeer peer, String id) {
+        return peer.core.snapshot().operations().stream().filter(o -> o.gameId().equals(id))
+                .mapToLong(org.lanspread.api.games.ActiveOperation::bytesDone).findFirst().orElse(0);
+    }
+
+    @Test
+    void aPartialPeerThatLiesIsDroppedAndTheOtherFinishesByteExact() throws Exception {
+        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(4 * MIB, 0, 0)).create()) {
+            TestPeer.seedGame(seed.games, "doom", "1.9", 40 * MIB, 22);
+            seed.core.start();
+            TestPeer.await("the seed to offer doom", 30,
+                    () -> seed.core.content().announced().stream().anyMatch(g -> g.id().equals("doom")));
+            try (TestPeer liar = TestPeer.builder(dir, "liar").seeds(seed).start()) {
+                liar.awaitOffered("doom", 1);
+                CompletableFuture<OperationOutcome> lying = liar.core.submit(new RuntimeCommand.Download("doom"));
+                TestPeer.await("the liar to hold four chunks", 60, () -> verified(liar, "doom") >= 16 * MIB);
+                // Its disk rots under what it serves: a byte pair flipped in every chunk it stages.
+                Path files = liar.games.resolve("doom/.lanspread-download/files");
+                try (java.util.stream.Stream<Path> staged = java.nio.file.Files.list(files)) {
+                    for (Path file : staged.toList()) {
+                        try (var channel = java.nio.channels.FileChannel.open(file,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                            for (long at = 1000; at < channel.size(); at += 4 * MIB) {
+                                channel.write(java.nio.ByteBuffer.wrap(new byte[] { 0x66, 0x66 }), at);
+                            }
+                        }
+                    }
+                }
+                try (TestPeer honest = TestPeer.builder(dir, "honest").seeds(seed, liar).start()) {
+                    honest.awaitOffered("doom", 1);
+                    TestPeer.await("the honest peer to see the liar's partial offer", 20,
+                            () -> !honest.core.transport().connectedPeers().isEmpty()
+                                    && honest.core.transport().connectedPeers().contains(id(liar)));
+                    Thread.sleep(500); // its partial offer arrives with the session
+                    OperationOutcome outcome = honest.run(new RuntimeCommand.Download("doom"));
+                    System.out.println("[party] honest: " + outcome.message());
+                    assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
+                    GameFolders.assertSameDownload(seed.games.resolve("doom"), honest.games.resolve("doom"));
+                    List<TestPeer.Posted> dropped = honest.events(org.lanspread.api.runtime.RuntimeTopics.PEER_DROPPED);
+                    assertEquals(1, dropped.size(), "the lying partial peer is dropped once: " + dropped);
+                    assertEquals(id(liar).hex(), dropped.get(0).properties().get(
+                            org.lanspread.api.runtime.RuntimeTopics.PEER));
+                }
+                liar.core.submit(new RuntimeCommand.Cancel("doom"));
+                TestPeer.within(lying, 60, "the liar's download to end");
+            }
+        }
+    }
+
+    @Test
+    void whenThePartialPeerLeavesTheOthersGoOnAndWhenNobodyHoldsWhatIsMissingItEndsWithAllPeersGone()
+            throws Exception {
+        try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(4 * MIB, 0, 0)).create()) {
+            TestPeer.seedGame(seed.games, "hl", "1.1", 40 * MIB, 23);
+            seed.core.start();
+            TestPeer.await("the seed to offer hl", 30,
+                    () -> seed.core.content().announced().stream().anyMatch(g -> g.id().equals("hl")));
+            TestPeer early = TestPeer.builder(dir, "early").seeds(seed).start();
+            try (TestPeer late = TestPeer.builder(dir, "late").seeds(seed, early).start()) {
+                early.awaitOffered("hl", 1);
+                late.awaitOffered("hl", 1);
+                early.core.submit(new RuntimeCommand.Download("hl"));
+                TestPeer.await("the early peer to hold three chunks", 60, () -> verified(early, "hl") >= 12 * MIB);
+                CompletableFuture<OperationOutcome> fetching = late.core.submit(new RuntimeCommand.Download("hl"));
+                TestPeer.await("the late peer to fetch", 30, () -> verified(late, "hl") >= 4 * MIB);
+                early.close(); // a partial peer leaves mid-download: the seed is still there
+                OperationOutcome outcome = TestPeer.within(fetching, 120, "the late download");
+                assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
+                GameFolders.assertSameDownload(seed.games.resolve("hl"), late.games.resolve("hl"));
+            }
+            // Again, and now the seed leaves while a partial peer holds only part of it: nobody holds the rest.
+            try (TestPeer holder = TestPeer.builder(dir, "holder").seeds(seed).start();
+                    TestPeer stranded = TestPeer.builder(dir, "stranded").seeds(seed, holder).start()) {
+                holder.awaitOffered("hl", 1);
+                stranded.awaitOffered("hl", 1);
+                CompletableFuture<OperationOutcome> holding = holder.core.submit(new RuntimeCommand.Download("hl"));
+                TestPeer.await("the holder to hold two chunks", 60, () -> verified(holder, "hl") >= 8 * MIB);
+                CompletableFuture<OperationOutcome> stranding = stranded.core.submit(
+                        new RuntimeCommand.Download("hl"));
+                TestPeer.await("the stranded peer to start", 30,
+                        () -> stranded.core.snapshot().operations().stream().anyMatch(o -> o.phase().equals("fetching")));
+                seed.core.shutdown();
+                OperationOutcome outcome = TestPeer.within(stranding, 120, "the stranded download");
+                System.out.println("[party] stranded: " + outcome.message());
+                assertEquals(Result.ALL_PEERS_GONE, outcome.result(), outcome.message());
+                assertEquals(Result.ALL_PEERS_GONE, TestPeer.within(holding, 60, "the holder").result());
+            }
+        }
     }
 }
