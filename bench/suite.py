@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "netns"))
-from lab import Lab, in_ns, sh  # noqa: E402
+from lab import Lab, cpu_seconds, in_ns, sh, stop_process  # noqa: E402
 import rarwrite  # noqa: E402
 
 WORK = os.path.join(HERE, "target", "suite")
@@ -71,16 +71,6 @@ def tree_bytes(path):
             if not name.startswith("."):
                 total += os.path.getsize(os.path.join(dirpath, name))
     return total
-
-
-def cpu_seconds(pid):
-    """User plus system CPU time of a running process (utime + stime in /proc/PID/stat)."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return 0.0
 
 
 def tree_cpu(pid):
@@ -218,13 +208,7 @@ class Seed:
 
 
 def stop(process):
-    if process and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_process(process, 15)
 
 
 def wait_for_line(path, pattern, timeout, process=None):

@@ -8,7 +8,6 @@ usage: discovery.py PRODUCT_ARCHIVE [--runs N]
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import tarfile
 import time
 from datetime import datetime
 
-from lab import Lab, in_ns
+from lab import Lab, in_ns, stamp, stop_process
 
 GOAL_SECONDS = 1.5
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -66,17 +65,9 @@ class Peer:
         raise RuntimeError("%s printed no /%s/ within %d s:\n%s" % (self.name, pattern, timeout, open(self.log).read()))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 10)
 
 
-def stamp(line):
-    return datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
 
 
 def main():

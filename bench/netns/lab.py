@@ -5,7 +5,9 @@ network (the namespaces have no default route). close() removes everything; so d
 Needs root.
 """
 import os
+import signal
 import subprocess
+from datetime import datetime
 
 PREFIX = "lsb"
 
@@ -103,3 +105,29 @@ def parse_rate(rate):
 def in_ns(ns, *cmd):
     """The command line that runs cmd inside namespace ns (or as it is when ns is None: the host's loopback)."""
     return (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a running process (utime + stime in /proc/PID/stat); 0 once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def stamp(line):
+    """The epoch seconds of the ISO instant a `lanspread headless` output line starts with."""
+    return datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
+
+
+def stop_process(process, timeout):
+    """SIGTERM (a peer says goodbye), then SIGKILL if it still runs after timeout seconds."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

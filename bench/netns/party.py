@@ -15,14 +15,12 @@ import argparse
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
 import time
-from datetime import datetime
 
-from lab import Lab, in_ns, sh
+from lab import Lab, cpu_seconds, in_ns, sh, stamp, stop_process
 import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,20 +61,6 @@ def digests(folder):
 def folder_bytes(folder):
     return sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder)
                if os.path.isfile(os.path.join(folder, n)))
-
-
-def stamp(line):
-    """The epoch seconds of the ISO instant a headless line starts with."""
-    return datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
-
-
-def cpu_seconds(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return 0.0
 
 
 class Peer:
@@ -128,13 +112,7 @@ class Peer:
         return cpu_seconds(self.process.pid)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 30)
 
 
 def extract(archive):

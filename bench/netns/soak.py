@@ -11,14 +11,13 @@ usage: soak.py PRODUCT_ARCHIVE [--minutes M]
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
 import threading
 import time
 
-from lab import Lab, in_ns
+from lab import Lab, in_ns, stop_process
 import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -90,13 +89,7 @@ class Peer:
         self.samples.append((elapsed, threads, fds, rss))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 15)
 
 
 def download(peer, seed, game_id, run):
