@@ -26,8 +26,11 @@ import org.lanspread.peer.internal.integrity.ArchiveSetTester;
 final class OfferChecker {
 
     private static final Logger LOG = Logger.getLogger(OfferChecker.class.getName());
-    /** How often the downloaded games' files are looked at again (a stat each), besides the wake-ups. */
-    static final Duration INTERVAL = Duration.ofSeconds(2);
+    /**
+     * How often every downloaded game's files are looked at again (a stat and a state-database read each), besides
+     * the wake-ups after each library change and operation end: a pass over 2,000 games is not free.
+     */
+    static final Duration INTERVAL = Duration.ofSeconds(30);
 
     private final Supplier<GameLibrary> libraries;
     private final Supplier<ArchiveExtractor> testers;
