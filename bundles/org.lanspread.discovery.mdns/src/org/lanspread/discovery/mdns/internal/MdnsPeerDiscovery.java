@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,8 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     private final String name;
     private final Supplier<List<InetAddress>> addresses;
     private final Map<InetAddress, JmDNS> instances = new ConcurrentHashMap<>();
-    /** mDNS announcements, by service name, oldest first; at most {@link #MAX_RECORDS}. */
-    private final Map<String, DiscoveredPeer> peers = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** mDNS announcements, by service name; at most {@link #MAX_RECORDS}. */
+    private final AnnouncementTable peers = new AnnouncementTable(MAX_RECORDS);
     private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService prober;
@@ -67,7 +66,6 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
     /** What listeners were last told, by peer id: every source merged. */
     private final Map<PeerId, DiscoveredPeer> reported = new HashMap<>();
     private volatile boolean closed;
-    private long evicted;
     private long lastDropLog;
 
     /** The most mDNS announcements kept: a LAN that announces more cannot make this peer hold more. */
@@ -197,10 +195,7 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
 
     /** Recomputes what is known of {@code id} from every source and tells listeners what changed. */
     private synchronized void refresh(PeerId id) {
-        Optional<DiscoveredPeer> announced;
-        synchronized (peers) {
-            announced = peers.values().stream().filter(p -> p.id().equals(id)).findFirst();
-        }
+        Optional<DiscoveredPeer> announced = peers.find(id);
         DiscoveredPeer now = announced.or(() -> manualPeers.values().stream().filter(p -> p.id().equals(id)).findFirst())
                 .orElse(helloPeers.get(id));
         DiscoveredPeer before = now == null ? reported.remove(id) : reported.put(id, now);
@@ -261,18 +256,11 @@ public final class MdnsPeerDiscovery implements DiscoverySession {
             if (peer == null || peer.id().equals(localId)) {
                 return; // not ours to report: see Announcements (jmdns also resolves first without the TXT record)
             }
-            DiscoveredPeer previous;
-            synchronized (peers) {
-                previous = peers.remove(event.getName());
-                if (previous == null && peers.size() >= MAX_RECORDS) {
-                    var oldest = peers.entrySet().iterator().next();
-                    peers.remove(oldest.getKey());
-                    previous = oldest.getValue();
-                    evicted++;
-                    dropLog("mDNS: more than " + MAX_RECORDS + " LanSpread announcements on the LAN; forgetting the "
-                            + "oldest (" + evicted + " so far)");
-                }
-                peers.put(event.getName(), peer);
+            long evictedBefore = peers.evicted();
+            DiscoveredPeer previous = peers.put(event.getName(), peer).orElse(null);
+            if (peers.evicted() > evictedBefore) {
+                dropLog("mDNS: more than " + MAX_RECORDS + " LanSpread announcements on the LAN; forgetting the "
+                        + "oldest of the host announcing most (" + peers.evicted() + " so far)");
             }
             if (previous != null && !previous.id().equals(peer.id())) {
                 refresh(previous.id());

@@ -1,9 +1,12 @@
 package org.lanspread.peer.internal.dial;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -18,10 +21,13 @@ import org.lanspread.api.transport.PeerId;
  * second in all, and a backoff per address for the unreachable ones (doubling from {@link Limits#firstBackoff} to
  * {@link Limits#maxBackoff}). No thread is started per peer or per attempt.
  * <p>
- * Order: of the candidates that are due, the one with the fewest failed attempts goes first, and of those the one
- * announced most recently, so a peer that just arrived is tried before the many that have been failing. When the
- * table is full, the candidate with the most failures makes room; a table of untried candidates refuses the newcomer
- * (it is offered again by the next liveness round). A candidate not offered for {@link Limits#expiry} is dropped.
+ * Fair by host: one machine that announces hundreds of services (a flood, or a broken peer) must not hide the
+ * peers of the others. Of the candidates that are due, the one with the fewest failed attempts goes first, then the
+ * one whose host has the fewest attempts in flight, then the one announced most recently, so a peer that just arrived
+ * is tried before the many that have been failing; one host has at most half the workers at once. When the table is
+ * full, the host with the most candidates makes room (its most failed, then oldest, candidate), unless the newcomer's
+ * host has as many and every candidate is untried: then the newcomer is refused (it is offered again by the next
+ * liveness round). A candidate not offered for {@link Limits#expiry} is dropped.
  * The failure count of an address outlives its candidate (a bounded memory of {@code 16 x maxCandidates} addresses),
  * so an address evicted and offered again does not start over at the shortest backoff.
  */
@@ -71,6 +77,8 @@ public final class Dialer {
     private final Predicate<PeerId> connected;
     private final LongSupplier clock;
     private final Map<InetSocketAddress, Candidate> candidates = new HashMap<>();
+    /** Candidates per host (an address without the port). */
+    private final Map<InetAddress, Integer> perHost = new HashMap<>();
     private final Map<InetSocketAddress, Integer> failures;
     private final RateLimitedLog dropLog;
     private long tokens;
@@ -116,7 +124,7 @@ public final class Dialer {
                 known.lastOffered = now;
                 return;
             }
-            if (candidates.size() >= limits.maxCandidates() && !evictOne()) {
+            if (candidates.size() >= limits.maxCandidates() && !evictFor(address.getAddress())) {
                 dropped++;
                 dropLog.log("dial table full (" + limits.maxCandidates() + " untried peers): not dialling "
                         + peer.shortForm() + " at " + address + " for now; " + dropped + " offers dropped so far");
@@ -128,24 +136,46 @@ public final class Dialer {
                 candidate.failures = failed;
                 candidate.due = now + backoff(failed);
             }
-            candidates.put(address, candidate);
+            put(candidate);
             notifyAll();
         }
     }
 
-    /** Makes room: drops the idle candidate with the most failures (the oldest offer of those); false if none. */
-    private boolean evictOne() {
+    /**
+     * Makes room for a candidate at {@code host}: drops an idle candidate of the host with the most candidates (its
+     * most failed, then oldest offer), if that one has failed before or its host has more candidates than the
+     * newcomer's; false if none may go.
+     */
+    private boolean evictFor(InetAddress host) {
         Candidate worst = null;
+        int worstHost = 0;
         for (Candidate c : candidates.values()) {
-            if (!c.inFlight && c.failures > 0 && (worst == null || c.failures > worst.failures
+            if (c.inFlight) {
+                continue;
+            }
+            int count = perHost.get(c.address.getAddress());
+            if (worst == null || count > worstHost || count == worstHost && (c.failures > worst.failures
                     || c.failures == worst.failures && c.lastOffered < worst.lastOffered)) {
                 worst = c;
+                worstHost = count;
             }
         }
-        if (worst != null) {
-            candidates.remove(worst.address);
+        if (worst == null || worst.failures == 0 && worstHost <= perHost.getOrDefault(host, 0)) {
+            return false;
         }
-        return worst != null;
+        remove(worst);
+        return true;
+    }
+
+    private void put(Candidate candidate) {
+        candidates.put(candidate.address, candidate);
+        perHost.merge(candidate.address.getAddress(), 1, Integer::sum);
+    }
+
+    private void remove(Candidate candidate) {
+        if (candidates.remove(candidate.address) != null) {
+            perHost.computeIfPresent(candidate.address.getAddress(), (h, n) -> n == 1 ? null : n - 1);
+        }
     }
 
     private long backoff(int failed) {
@@ -180,24 +210,34 @@ public final class Dialer {
 
     /** Waits for a due candidate and an attempt token; marks the candidate in flight. */
     private synchronized Candidate take() throws InterruptedException {
+        int perHostCap = Math.max(1, limits.workers() / 2);
         while (true) {
             long now = clock.getAsLong();
             expire(now);
-            Candidate best = null;
-            long soonest = Long.MAX_VALUE;
+            Map<InetAddress, Integer> busy = new HashMap<>();
             for (Candidate c : candidates.values()) {
                 if (c.inFlight) {
+                    busy.merge(c.address.getAddress(), 1, Integer::sum);
+                }
+            }
+            Candidate best = null;
+            int bestBusy = 0;
+            long soonest = Long.MAX_VALUE;
+            for (Candidate c : candidates.values()) {
+                int hostBusy = busy.getOrDefault(c.address.getAddress(), 0);
+                if (c.inFlight || hostBusy >= perHostCap) {
                     continue;
                 }
                 if (c.due - now > 0) {
                     soonest = Math.min(soonest, c.due - now);
-                } else if (best == null || c.failures < best.failures
-                        || c.failures == best.failures && c.firstOffered - best.firstOffered > 0) {
+                } else if (best == null || c.failures < best.failures || c.failures == best.failures
+                        && (hostBusy < bestBusy || hostBusy == bestBusy && c.firstOffered - best.firstOffered > 0)) {
                     best = c;
+                    bestBusy = hostBusy;
                 }
             }
             if (best != null && connected.test(best.peer)) {
-                candidates.remove(best.address);
+                remove(best);
                 failures.remove(best.address);
                 continue;
             }
@@ -235,13 +275,19 @@ public final class Dialer {
 
     private void expire(long now) {
         long expiry = limits.expiry().toNanos();
-        candidates.values().removeIf(c -> !c.inFlight && now - c.lastOffered > expiry);
+        List<Candidate> expired = new ArrayList<>();
+        for (Candidate c : candidates.values()) {
+            if (!c.inFlight && now - c.lastOffered > expiry) {
+                expired.add(c);
+            }
+        }
+        expired.forEach(this::remove);
     }
 
     private synchronized void done(Candidate candidate, boolean ok) {
         candidate.inFlight = false;
         if (ok) {
-            candidates.remove(candidate.address);
+            remove(candidate);
             failures.remove(candidate.address);
         } else {
             candidate.failures++;

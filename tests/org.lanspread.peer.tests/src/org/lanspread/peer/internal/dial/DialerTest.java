@@ -36,12 +36,18 @@ class DialerTest {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
+    /** An address on loopback host 127.0.0.{@code host} (nothing is sent: the connector here is a fake). */
+    private static InetSocketAddress at(int host, int port) throws Exception {
+        return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) host}), port);
+    }
+
     private Dialer start(Dialer.Limits limits) {
         Dialer dialer = new Dialer(limits, (peer, address) -> {
             attempts.add(address);
             peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(attemptMillis); // an attempt takes time, as a handshake does
+                // an attempt takes time, as a handshake does; one where nobody answers waits for its timeout
+                Thread.sleep(live.contains(address) ? Math.min(attemptMillis, 5) : attemptMillis);
                 if (!live.contains(address)) {
                     throw new java.io.IOException("nobody at " + address);
                 }
@@ -79,13 +85,13 @@ class DialerTest {
                 Duration.ofSeconds(30)));
         int threadsBefore = Thread.activeCount();
         for (int i = 0; i < 1000; i++) {
-            dialer.offer(id(i), at(20000 + i));
+            dialer.offer(id(i), at(1 + i / 4 % 8, 20000 + i)); // in turns from 8 hosts: 32 untried fill the table
             assertTrue(dialer.candidates() <= 32, "table: " + dialer.candidates());
         }
         Thread.sleep(1000);
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "no thread per peer or attempt");
         assertEquals(3, peakInFlight.get(), "attempts run on the three workers, at most three at once");
-        assertTrue(dialer.dropped() > 900, "offers past the table are dropped: " + dialer.dropped());
+        assertTrue(dialer.dropped() > 800, "offers past the table are dropped: " + dialer.dropped());
         assertTrue(attempts.size() <= 50 + 50 + 3, "at most 50 attempts a second (and a burst of 50): "
                 + attempts.size());
     }
@@ -144,5 +150,42 @@ class DialerTest {
         }
         Thread.sleep(300);
         assertEquals(before, attempts.size(), "no address is retried before its backoff: " + attempts);
+    }
+
+    @Test
+    void oneHostAnnouncingHundredsNeitherTakesEveryWorkerNorHidesAnotherHostsPeer() throws Exception {
+        attemptMillis = 1000; // the flood's addresses answer nothing: each attempt waits for its timeout
+        Dialer dialer = start(new Dialer.Limits(4, 256, 1000, Duration.ofSeconds(5), Duration.ofSeconds(60),
+                Duration.ofSeconds(30)));
+        for (int i = 0; i < 1000; i++) {
+            dialer.offer(id(i), at(3, 20000 + i));
+        }
+        assertEquals(256, dialer.candidates());
+        Thread.sleep(200);
+        assertEquals(2, inFlight.get(), "one host gets half of the four workers");
+
+        InetSocketAddress real = at(2, 47800);
+        live.add(real);
+        dialer.offer(id(5000), real); // the table is full of untried candidates, all of the flooding host
+        long deadline = System.nanoTime() + 500_000_000L;
+        while (!connected.contains(id(5000)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(connected.contains(id(5000)), "the other host's peer got a place and a free worker at once");
+        assertTrue(dialer.candidates() <= 256);
+        assertTrue(peakInFlight.get() <= 3, "the flood never held more than two workers: " + peakInFlight.get());
+
+        // A second flooding host may fill its own share, not push out the other's: a third host still gets in.
+        for (int i = 0; i < 300; i++) {
+            dialer.offer(id(10_000 + i), at(4, 30000 + i));
+        }
+        InetSocketAddress third = at(5, 47800);
+        live.add(third);
+        dialer.offer(id(6000), third);
+        deadline = System.nanoTime() + 1_500_000_000L;
+        while (!connected.contains(id(6000)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(connected.contains(id(6000)), "a third host's peer is dialled while two hosts flood");
     }
 }
