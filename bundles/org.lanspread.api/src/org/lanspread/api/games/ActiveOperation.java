@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param bytesTotal     the total, or 0 while unknown (show a spinner)
  * @param bytesPerSecond the recent rate, or 0
  * @param startedAt      when it began
+ * @param peers          how many peers a download fetches from now (0: none, or not a download)
  */
 public record ActiveOperation(String gameId, OperationKind kind, String phase, long bytesDone, long bytesTotal,
-        long bytesPerSecond, Instant startedAt) {
+        long bytesPerSecond, Instant startedAt, int peers) {
+
+    /** An operation that fetches from no peer. */
+    public ActiveOperation(String gameId, OperationKind kind, String phase, long bytesDone, long bytesTotal,
+            long bytesPerSecond, Instant startedAt) {
+        this(gameId, kind, phase, bytesDone, bytesTotal, bytesPerSecond, startedAt, 0);
+    }
 
     public ActiveOperation {
         Objects.requireNonNull(gameId, "gameId");

@@ -18,9 +18,16 @@ import org.lanspread.api.transport.PeerId;
  * @param lastSeen when it was last heard from
  * @param downBytesPerSecond game data received from it, over the last second or so
  * @param upBytesPerSecond   game data sent to it, over the last second or so
+ * @param downloading        the versions it is downloading now, with its progress (since 0.5)
  */
 public record PeerSummary(PeerId id, String name, InetSocketAddress address, List<AnnouncedGame> games,
-        Instant lastSeen, long downBytesPerSecond, long upBytesPerSecond) {
+        Instant lastSeen, long downBytesPerSecond, long upBytesPerSecond, List<PeerDownload> downloading) {
+
+    /** A peer that downloads nothing. */
+    public PeerSummary(PeerId id, String name, InetSocketAddress address, List<AnnouncedGame> games,
+            Instant lastSeen, long downBytesPerSecond, long upBytesPerSecond) {
+        this(id, name, address, games, lastSeen, downBytesPerSecond, upBytesPerSecond, List.of());
+    }
 
     /** A peer with no transfer under way. */
     public PeerSummary(PeerId id, String name, InetSocketAddress address, List<AnnouncedGame> games,
@@ -32,5 +39,6 @@ public record PeerSummary(PeerId id, String name, InetSocketAddress address, Lis
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         games = List.copyOf(games);
+        downloading = List.copyOf(downloading);
     }
 }

@@ -13,14 +13,30 @@ import java.util.Objects;
  * @param content the content hash of the manifest it downloads by (see
  *                {@link org.lanspread.api.library.GameManifest#contentHash()})
  * @param have    one bitmap per file of that manifest, in manifest order: bit {@code i} set = chunk {@code i} held
+ * @param sizeBytes the size of the whole version, or 0 when the sender did not say (before 0.5)
+ * @param chunks    how many chunks the whole version has, all files together, or 0 when the sender did not say
  * @since 0.4
  */
-public record PartialOffer(String gameId, String version, String content, List<BitSet> have) {
+public record PartialOffer(String gameId, String version, String content, List<BitSet> have, long sizeBytes,
+        int chunks) {
     public PartialOffer {
         Objects.requireNonNull(gameId, "gameId");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(content, "content");
         have = have.stream().map(b -> (BitSet) b.clone()).toList();
+        if (sizeBytes < 0 || chunks < 0) {
+            throw new IllegalArgumentException("size and chunk count cannot be negative: " + sizeBytes + ", " + chunks);
+        }
+    }
+
+    /** An offer that does not say how large the whole version is. */
+    public PartialOffer(String gameId, String version, String content, List<BitSet> have) {
+        this(gameId, version, content, have, 0, 0);
+    }
+
+    /** The same offer holding {@code have} now. */
+    public PartialOffer holding(List<BitSet> have) {
+        return new PartialOffer(gameId, version, content, have, sizeBytes, chunks);
     }
 
     /** A copy of one file's bitmap. */

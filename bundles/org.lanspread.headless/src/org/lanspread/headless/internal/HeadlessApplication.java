@@ -186,6 +186,7 @@ public class HeadlessApplication implements IApplication {
     private int serveLoop(PeerRuntime runtime) throws InterruptedException {
         long lastRevision = -1;
         java.util.Set<String> lastPeers = java.util.Set.of();
+        PeerActivity activity = new PeerActivity();
         while (!stop.await(100, TimeUnit.MILLISECONDS)) {
             RuntimeStatus status = runtime.status();
             if (status.state() == RuntimeStatus.State.FAILED) {
@@ -193,7 +194,8 @@ public class HeadlessApplication implements IApplication {
                 return RUNTIME_FAILED;
             }
             java.util.Set<String> peers = new java.util.TreeSet<>();
-            peerList(runtime).forEach(p -> peers.add(p.name() + " (" + p.id().shortForm() + ")"));
+            List<PeerSummary> summaries = peerList(runtime);
+            summaries.forEach(p -> peers.add(p.name() + " (" + p.id().shortForm() + ")"));
             for (String peer : peers) {
                 if (!lastPeers.contains(peer)) {
                     out.println(stamp() + " peer joined: " + peer);
@@ -205,6 +207,7 @@ public class HeadlessApplication implements IApplication {
                 }
             }
             lastPeers = peers;
+            activity.lines(summaries, System.nanoTime()).forEach(line -> out.println(stamp() + " " + line));
             GamesSnapshot snapshot = runtime.snapshot();
             if (snapshot.revision() != lastRevision) {
                 snapshot.operations().forEach(o -> out.println(stamp() + " " + progress(o)));
@@ -372,8 +375,9 @@ public class HeadlessApplication implements IApplication {
             return String.format(Locale.ROOT, "%s %s: %s", kind, o.gameId(), o.phase());
         }
         double percent = 100.0 * o.bytesDone() / o.bytesTotal();
-        return String.format(Locale.ROOT, "%s %s: %s %5.1f%% %d/%d MiB %.1f MiB/s", kind, o.gameId(), o.phase(),
-                percent, o.bytesDone() >> 20, o.bytesTotal() >> 20, o.bytesPerSecond() / 1048576.0);
+        return String.format(Locale.ROOT, "%s %s: %s %5.1f%% %d/%d MiB %.1f MiB/s%s", kind, o.gameId(), o.phase(),
+                percent, o.bytesDone() >> 20, o.bytesTotal() >> 20, o.bytesPerSecond() / 1048576.0,
+                o.peers() > 0 ? " from " + o.peers() + " peer(s)" : "");
     }
 
     @Override

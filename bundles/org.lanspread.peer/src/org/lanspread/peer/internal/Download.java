@@ -47,6 +47,8 @@ final class Download {
     static final int ERRORS_TO_GIVE_UP = 5;
     /** With no complete peer, and no partial one holding a missing chunk, this long: every holder is gone. */
     static final Duration NO_HOLDER_GRACE = Duration.ofSeconds(5);
+    /** A peer counts as a source while its last chunk arrived at most this long ago. */
+    private static final long SOURCE_RECENT_NANOS = Duration.ofSeconds(2).toNanos();
 
     /** How a download ended without an exception. */
     enum Result {
@@ -151,6 +153,7 @@ final class Download {
         final AtomicInteger written = new AtomicInteger();
         final AtomicLong bytes = new AtomicLong();
         volatile boolean partial;
+        volatile long lastChunkNanos;
         volatile boolean dropped;
         volatile boolean lost;
 
@@ -160,6 +163,10 @@ final class Download {
 
         boolean usable() {
             return !dropped && !lost;
+        }
+
+        boolean deliveredRecently(long now) {
+            return written.get() > 0 && now - lastChunkNanos < SOURCE_RECENT_NANOS;
         }
     }
 
@@ -243,6 +250,9 @@ final class Download {
                 } else {
                     holderless = 0;
                 }
+                long now = System.nanoTime();
+                guard.peers((int) peers.values().stream().filter(p -> p.usable() && p.deliveredRecently(now))
+                        .count());
                 boolean anyWorking = peers.values().stream().anyMatch(p -> p.workers.get() > 0);
                 if (!anyWorking) {
                     boolean anyUsable = offering.stream().anyMatch(p -> peers.get(p).usable());
@@ -363,6 +373,7 @@ final class Download {
             if (serving != null) {
                 serving.held(chunk.file(), chunk.index());
             }
+            peer.lastChunkNanos = System.nanoTime();
             peer.written.incrementAndGet();
             peer.bytes.addAndGet(chunk.length());
             guard.progress(done.addAndGet(chunk.length()));

@@ -119,8 +119,18 @@ final class OperationState {
             ActiveOperation o = entry.operation;
             long rate = entry.rate.update(bytesDone);
             entry.operation = new ActiveOperation(gameId, o.kind(), o.phase(), bytesDone, bytesTotal, rate,
-                    o.startedAt());
+                    o.startedAt(), o.peers());
             listener.operationsChanged(true);
+        }
+
+        /** How many peers a download fetches from now; published only when it changes. */
+        void peers(int peers) {
+            ActiveOperation o = entry.operation;
+            if (o.peers() != peers) {
+                entry.operation = new ActiveOperation(gameId, o.kind(), o.phase(), o.bytesDone(), o.bytesTotal(),
+                        o.bytesPerSecond(), o.startedAt(), peers);
+                listener.operationsChanged(true);
+            }
         }
 
         ActiveOperation current() {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.lanspread.api.runtime.PeerDownload;
 import org.lanspread.api.runtime.PeerSummary;
 import org.lanspread.api.transport.AnnouncedGame;
 import org.lanspread.api.transport.ChunkRef;
@@ -54,6 +55,8 @@ final class PeerDirectory {
 
     private final Map<PeerId, Peer> peers = new ConcurrentHashMap<>();
     private final Listener listener;
+    /** A peer told of chunks it holds since the last {@link #rates}: its progress is told with the rates. */
+    private volatile boolean progressed;
 
     PeerDirectory(Listener listener) {
         this.listener = listener;
@@ -122,7 +125,8 @@ final class PeerDirectory {
                     have.get(chunk.file()).set(chunk.chunk());
                 }
             }
-            peer.partials.put(gameId, new PartialOffer(gameId, version, offer.content(), have));
+            peer.partials.put(gameId, offer.holding(have));
+            progressed = true;
         }
     }
 
@@ -170,10 +174,11 @@ final class PeerDirectory {
 
     /**
      * Sets each connected peer's transfer rates (bytes per second, peers not in the map: 0); tells the listener
-     * only when a rate changed, so that idle peers cause no events.
+     * only when a rate or a peer's download progress changed, so that idle peers cause no events.
      */
     void rates(Map<PeerId, long[]> rates) {
-        boolean changed = false;
+        boolean changed = progressed;
+        progressed = false;
         for (Peer peer : peers.values()) {
             long[] rate = rates.getOrDefault(peer.id, new long[2]);
             if (peer.downRate != rate[0] || peer.upRate != rate[1]) {
@@ -236,7 +241,12 @@ final class PeerDirectory {
         return peers.values().stream().sorted(Comparator.comparing(p -> p.name == null ? "" : p.name))
                 .map(p -> new PeerSummary(p.id, p.name == null ? p.id.shortForm() : p.name, p.address,
                         p.games.values().stream().sorted(Comparator.comparing(AnnouncedGame::id)).toList(),
-                        p.lastSeen, p.downRate, p.upRate))
+                        p.lastSeen, p.downRate, p.upRate, downloading(p)))
                 .toList();
+    }
+
+    private static List<PeerDownload> downloading(Peer peer) {
+        return peer.partials.values().stream().sorted(Comparator.comparing(PartialOffer::gameId))
+                .map(o -> new PeerDownload(o.gameId(), o.version(), o.held(), o.chunks(), o.sizeBytes())).toList();
     }
 }

@@ -63,12 +63,23 @@ class PartyDownloadTest {
                 long started = System.nanoTime();
                 List<CompletableFuture<OperationOutcome>> downloads = leeches.stream()
                         .map(l -> l.core.submit(new RuntimeCommand.Download("quake3"))).toList();
+                Visible visible = new Visible(leeches);
+                Thread watcher = Thread.ofPlatform().daemon().start(visible);
                 for (int i = 0; i < leeches.size(); i++) {
                     OperationOutcome outcome = TestPeer.within(downloads.get(i), 180, leeches.get(i).name);
                     System.out.println("[party] " + leeches.get(i).name + ": " + outcome.message());
                     assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
+                watcher.interrupt();
+                watcher.join(5_000);
+                System.out.println("[party] visible: " + visible);
+                for (TestPeer leech : leeches) {
+                    assertTrue(visible.mostSources.getOrDefault(leech.name, 0) >= 2, leech.name
+                            + "'s download showed it fetched from the seed and another downloader: " + visible);
+                    assertTrue(visible.sawDownloading.contains(leech.name), "the others' peer lists showed "
+                            + leech.name + " downloading quake3, part way, out of 24 chunks or more: " + visible);
+                }
                 for (TestPeer leech : leeches) {
                     GameFolders.assertSameDownload(seed.games.resolve("quake3"), leech.games.resolve("quake3"));
                 }
@@ -93,6 +104,51 @@ class PartyDownloadTest {
                     leech.close();
                 }
             }
+        }
+    }
+
+    /**
+     * What the downloaders' runtimes show while the party runs, sampled every 50 ms: the most peers each one's
+     * download fetched from at once, and which downloaders another one's peer list showed part way through quake3.
+     */
+    private static final class Visible implements Runnable {
+        final java.util.Map<String, Integer> mostSources = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Set<String> sawDownloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final List<TestPeer> leeches;
+
+        Visible(List<TestPeer> leeches) {
+            this.leeches = leeches;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (TestPeer leech : leeches) {
+                        leech.core.snapshot().operations().forEach(o -> mostSources.merge(leech.name, o.peers(),
+                                Math::max));
+                        for (var peer : leech.core.submit(new RuntimeCommand.ListPeers()).get()) {
+                            for (var download : peer.downloading()) {
+                                if (download.gameId().equals("quake3") && download.chunksTotal() >= 24
+                                        && download.fraction() > 0 && download.fraction() < 1) {
+                                    leeches.stream().filter(l -> id(l).equals(peer.id()))
+                                            .forEach(l -> sawDownloading.add(l.name));
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "most sources " + mostSources + ", seen downloading " + sawDownloading;
         }
     }
 

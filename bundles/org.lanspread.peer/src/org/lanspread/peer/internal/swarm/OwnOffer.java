@@ -58,7 +58,8 @@ public final class OwnOffer implements PartialContent {
 
     /** The whole offer as it is now (for a peer whose session opens). */
     public synchronized PartialOffer offer() {
-        return new PartialOffer(gameId, version, content, held);
+        return new PartialOffer(gameId, version, content, held, manifest.totalBytes(),
+                manifest.files().stream().mapToInt(f -> f.chunks().size()).sum());
     }
 
     /** A chunk is verified and journalled: served from now on, announced with the next batch. */

@@ -37,6 +37,9 @@ final class PartialCodec {
     static ObjectNode partial(PartialOffer offer) {
         ObjectNode message = JSON.createObjectNode().put("type", "partial").put("gameId", offer.gameId())
                 .put("version", offer.version()).put("content", offer.content());
+        if (offer.chunks() > 0) {
+            message.put("size", offer.sizeBytes()).put("totalChunks", offer.chunks());
+        }
         ArrayNode have = message.putArray("have");
         offer.have().forEach(bits -> have.add(Base64.getEncoder().encodeToString(bits.toByteArray())));
         return message;
@@ -59,7 +62,9 @@ final class PartialCodec {
         String version = text(message, "version");
         String content = text(message, "content");
         JsonNode have = message.get("have");
-        if (gameId == null || !GameIds.isValid(gameId) || version == null || content == null
+        long size = count(message, "size", Long.MAX_VALUE);
+        long chunks = count(message, "totalChunks", Integer.MAX_VALUE);
+        if (size < 0 || chunks < 0 || gameId == null || !GameIds.isValid(gameId) || version == null || content == null
                 || !CONTENT.matcher(content).matches() || have == null || !have.isArray()
                 || have.size() > MAX_FILES) {
             return null;
@@ -75,7 +80,7 @@ final class PartialCodec {
                 return null;
             }
         }
-        return new PartialOffer(gameId, version, content, bitmaps);
+        return new PartialOffer(gameId, version, content, bitmaps, size, (int) chunks);
     }
 
     /** The chunks of a {@code have} message, or null when it breaks a rule. */
@@ -95,6 +100,16 @@ final class PartialCodec {
             chunks.add(new ChunkRef(pair.get(0).asInt(), pair.get(1).asInt()));
         }
         return chunks;
+    }
+
+    /** An optional count: 0 when absent, -1 when not a JSON integer in {@code [0, max]}. */
+    private static long count(JsonNode message, String field, long max) {
+        JsonNode value = message.get(field);
+        if (value == null) {
+            return 0;
+        }
+        return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0 && value.asLong() <= max
+                ? value.asLong() : -1;
     }
 
     static String text(JsonNode message, String field) {

@@ -54,7 +54,10 @@ final class GameActions {
                 || game.state() == GameState.UPDATE_AVAILABLE);
     }
 
-    /** The state column: the state, and for an active operation its phase, percent, speed and time left. */
+    /**
+     * The state column: the state, and for an active operation its phase, percent, the peers a download fetches
+     * from, speed and time left.
+     */
     static String stateText(GameView game) {
         String state = game.state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         ActiveOperation op = game.operation();
@@ -67,6 +70,9 @@ final class GameActions {
         }
         int percent = (int) Math.min(100, op.bytesDone() * 100 / op.bytesTotal());
         StringBuilder text = new StringBuilder(state).append(' ').append(percent).append('%');
+        if (op.peers() > 0) {
+            text.append(" · from ").append(op.peers()).append(op.peers() == 1 ? " peer" : " peers");
+        }
         if (op.bytesPerSecond() > 0) {
             text.append(" · ").append(size(op.bytesPerSecond())).append("/s");
             long seconds = (op.bytesTotal() - op.bytesDone()) / op.bytesPerSecond();

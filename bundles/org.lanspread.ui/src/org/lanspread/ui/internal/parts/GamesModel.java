@@ -31,7 +31,7 @@ final class GamesModel {
 
     /** The columns, in order, with their text and sort order. */
     enum Column {
-        NAME("Name", 200), STATE("State", 250), GENRE("Genre", 120), PLAYERS("Players", 60), SIZE("Size", 75),
+        NAME("Name", 200), STATE("State", 340), GENRE("Genre", 120), PLAYERS("Players", 60), SIZE("Size", 75),
         LOCAL("Local", 80), ON_PEERS("On peers", 80), PEERS("Peers", 50);
 
         final String title;

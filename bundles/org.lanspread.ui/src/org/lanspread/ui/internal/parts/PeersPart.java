@@ -25,7 +25,10 @@ import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.lanspread.api.transport.AnnouncedGame;
 
-/** The Peers part: each connected peer's name, address, games offered and when it was last heard from. */
+/**
+ * The Peers part: each connected peer's name, address, games offered, what it is downloading and how far, when it
+ * was last heard from, and the game data moving to and from it.
+ */
 public class PeersPart {
 
     private final PeerRuntime runtime;
@@ -51,6 +54,7 @@ public class PeersPart {
                 + p.address().getPort());
         column("Games offered", 330, p -> p.games().size() + (p.games().isEmpty() ? "" : ": " + String.join(", ",
                 p.games().stream().map(AnnouncedGame::id).toList())));
+        column("Downloading", 200, PeersPart::downloading);
         column("Last seen", 100, p -> p.lastSeen() == null ? "" : ago(p.lastSeen()));
         column("Down", 90, p -> p.downBytesPerSecond() > 0 ? StatusBar.rate(p.downBytesPerSecond()) : "");
         column("Up", 90, p -> p.upBytesPerSecond() > 0 ? StatusBar.rate(p.upBytesPerSecond()) : "");
@@ -75,6 +79,12 @@ public class PeersPart {
 
     private void column(String title, int width, Function<PeerSummary, String> text) {
         Columns.add(viewer, PeerSummary.class, title, width, text);
+    }
+
+    /** What the peer downloads: "quake3 45%, doom 3%" ("quake3 12 chunks" when the peer does not say the whole). */
+    static String downloading(PeerSummary peer) {
+        return String.join(", ", peer.downloading().stream().map(d -> d.gameId() + " " + (d.fraction() < 0
+                ? d.chunksHeld() + " chunks" : (int) Math.floor(d.fraction() * 100) + "%")).toList());
     }
 
     static String ago(Instant when) {

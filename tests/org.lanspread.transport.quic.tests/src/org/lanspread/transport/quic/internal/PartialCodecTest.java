@@ -28,10 +28,13 @@ class PartialCodecTest {
         BitSet bits = new BitSet();
         bits.set(3);
         bits.set(70_000);
-        PartialOffer offer = new PartialOffer("quake3", "1", CONTENT, List.of(bits, new BitSet()));
+        PartialOffer offer = new PartialOffer("quake3", "1", CONTENT, List.of(bits, new BitSet()), 300L << 30,
+                75_000);
         PartialOffer read = PartialCodec.offer(JSON.readTree(PartialCodec.partial(offer).toString()));
         assertEquals(offer.have(), read.have());
         assertEquals(2, read.held());
+        assertEquals(300L << 30, read.sizeBytes());
+        assertEquals(75_000, read.chunks());
         List<ChunkRef> chunks = List.of(new ChunkRef(0, 4), new ChunkRef(1, 0));
         assertEquals(chunks, PartialCodec.chunks(JSON.readTree(PartialCodec.have("quake3", "1", chunks).toString())));
     }
@@ -44,6 +47,15 @@ class PartialCodecTest {
         assertNull(PartialCodec.offer(json(good.replace("quake3", "../etc"))), "a game id that is no folder name");
         assertNull(PartialCodec.offer(json(good.replace("'CA=='", "'not base64!'"))), "a bitmap that is no base64");
         assertNull(PartialCodec.offer(json(good.replace("'CA=='", "7"))), "a bitmap that is no string");
+        PartialOffer older = PartialCodec.offer(json(good));
+        assertEquals(0, older.sizeBytes(), "an offer without the whole's size (a 1.1 peer before it was added)");
+        assertEquals(0, older.chunks());
+        String sized = good.replace("'have'", "'size':9000000,'totalChunks':3,'have'");
+        assertEquals(3, PartialCodec.offer(json(sized)).chunks());
+        assertNull(PartialCodec.offer(json(sized.replace("9000000", "-1"))), "a negative size");
+        assertNull(PartialCodec.offer(json(sized.replace("9000000", "'9000000'"))), "a size that is a string");
+        assertNull(PartialCodec.offer(json(sized.replace(":3,", ":3.5,"))), "a fraction of a chunk");
+        assertNull(PartialCodec.offer(json(sized.replace(":3,", ":4294967296,"))), "more chunks than an int");
         String have = "{'type':'have','gameId':'quake3','version':'1','chunks':[[0,1]]}";
         assertEquals(List.of(new ChunkRef(0, 1)), PartialCodec.chunks(json(have)));
         assertNull(PartialCodec.chunks(json(have.replace("[0,1]", "[0,-1]"))), "a negative index");

@@ -46,11 +46,15 @@ class GameActionsTest {
     }
 
     @Test
-    void anActiveOperationShowsPercentSpeedAndTimeLeftOrItsPhase() {
+    void anActiveOperationShowsPercentPeersSpeedAndTimeLeftOrItsPhase() {
         ActiveOperation running = new ActiveOperation("quake3", OperationKind.DOWNLOAD, "fetching", 42L << 20,
                 100L << 20, 2L << 20, Instant.now());
         assertEquals("downloading 42% · 2.0 MiB/s · 0:29 left",
                 GameActions.stateText(game(GameState.DOWNLOADING, running)));
+        ActiveOperation fromThree = new ActiveOperation("quake3", OperationKind.DOWNLOAD, "fetching", 42L << 20,
+                100L << 20, 2L << 20, Instant.now(), 3);
+        assertEquals("downloading 42% · from 3 peers · 2.0 MiB/s · 0:29 left",
+                GameActions.stateText(game(GameState.DOWNLOADING, fromThree)));
         ActiveOperation swapping = new ActiveOperation("quake3", OperationKind.UPDATE, "swapping", 0, 0, 0,
                 Instant.now());
         assertEquals("updating (swapping)", GameActions.stateText(game(GameState.UPDATING, swapping)));

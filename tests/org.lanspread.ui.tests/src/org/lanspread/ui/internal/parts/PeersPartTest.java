@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.transport.AnnouncedGame;
+import org.lanspread.api.transport.ChunkRef;
 import org.lanspread.api.transport.ContentSource;
+import org.lanspread.api.transport.PartialOffer;
 import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.PeerTransportFactory;
@@ -30,7 +32,10 @@ import org.lanspread.api.transport.UploadLimits;
 import org.lanspread.testing.osgi.Runtimes;
 import org.lanspread.testing.osgi.Services;
 
-/** The Peers part with the real runtime: a real QUIC peer connects on loopback, shows up, leaves. */
+/**
+ * The Peers part with the real runtime: a real QUIC peer connects on loopback, shows up, tells what it downloads and
+ * how far, leaves.
+ */
 class PeersPartTest {
 
     private Display display;
@@ -86,6 +91,16 @@ class PeersPartTest {
             until("the visitor's row", () -> table.getItemCount() == 1
                     && table.getItem(0).getText(2).equals("1: quake3"));
             assertEquals("visitor", table.getItem(0).getText(0));
+            assertEquals("", table.getItem(0).getText(3), "downloading nothing");
+            // It downloads doom (8 chunks), holding 2, then 2 more: the Downloading column follows.
+            java.util.BitSet held = new java.util.BitSet();
+            held.set(0, 2);
+            visitor.offerPartial(new PartialOffer("doom", "1.9", "ab".repeat(32), List.of(held), 30L << 20, 8));
+            until("the visitor's download", () -> table.getItem(0).getText(3).equals("doom 25%"));
+            visitor.have("doom", "1.9", List.of(new ChunkRef(0, 2), new ChunkRef(0, 3)));
+            until("the visitor's progress", () -> table.getItem(0).getText(3).equals("doom 50%"));
+            visitor.withdrawPartial("doom");
+            until("the visitor's download to end", () -> table.getItem(0).getText(3).isEmpty());
             connection.close();
         }
         until("the visitor to leave the list", () -> table.getItemCount() == 0);

@@ -452,7 +452,8 @@ class HeadlessPeersTest {
     @Test
     void serveFetchDownloadsWhileServingAndServesTheGameOnAfterwards() throws Exception {
         Path root = root("serve-fetch");
-        HeadlessPeer seed = peer(root, "seed", "");
+        // 4 MiB/s to each peer: the 12 MiB take ~2-3 s, long enough to be seen under way.
+        HeadlessPeer seed = peer(root, "seed", "-Dlanspread.upload.perpeer=4M");
         game(seed.games, "doom", "1.9", 12 * MIB, 12);
         HeadlessPeer fetcher = peer(root, "fetcher", "");
         HeadlessPeer leech = peer(root, "leech", "");
@@ -466,6 +467,10 @@ class HeadlessPeersTest {
             String began = fetcher.awaitLine("fetch doom: .* downloading", 1);
             assertTrue(java.time.Instant.parse(began.split(" ")[0]).toEpochMilli() >= fetchAt,
                     "it waited for --fetch-at " + java.time.Instant.ofEpochMilli(fetchAt) + ": " + began);
+            // Both tell what moves: the fetcher its sources, the seed who downloads what, how far, and the rates.
+            fetcher.awaitLine("download doom: fetching .* MiB/s from 1 peer\\(s\\)", 1);
+            seed.awaitLine("peer fetcher \\(\\w+\\): downloading doom 1\\.9 \\d+% \\(\\d/\\d chunks\\); from it "
+                    + "0\\.0 MiB/s, to it \\d+\\.\\d MiB/s", 1);
             assertEquals(0, seed.terminate(), "the seed leaves: the fetcher alone holds doom now");
             leech.start(List.of(fetcher), "download", "doom", "--wait", "30");
             assertEquals(0, leech.await(120), "served on by the fetcher:\n" + leech.output());
