@@ -2,7 +2,8 @@
 """LanSpread against the tools users would pick instead, side by side in one run (issue 8). Called by scripts/bench,
 which builds the product and the in-process benchmarks first; see bench/README.md.
 
-usage: suite.py PRODUCT_ARCHIVE [--runs N] [--gib G] [--memory-gib G] [--cases 1,2,3,4,6] [--extra FILE ...]
+usage: suite.py PRODUCT_ARCHIVE [--runs N] [--gib G] [--memory-gib G] [--cases 1,2,3,4,6,7] [--extra FILE ...]
+                [--party-n 8] [--party-rate 40mbit] [--party-mib 256]
 
 Cases (numbers as in the issue; case 5, extraction, is the in-process benchmark whose table --extra adds):
   1  one seed, a G GiB game, over a veth link shaped to 1 Gbit: LanSpread, scp, Syncthing vs the line rate
@@ -10,6 +11,10 @@ Cases (numbers as in the issue; case 5, extraction, is the in-process benchmark 
   3  swarm: three seeds on their own 300 Mbit links, one downloader: LanSpread vs the 900 Mbit sum
   4  discovery: a peer's start to its appearance at another peer, in namespaces (bench/netns/discovery.py)
   6  memory: the downloader's peak RSS and heap during a 10 GiB download with -Xmx256m
+  7  LAN party: a seed and --party-n downloaders together on a star of shaped ports, against a BitTorrent swarm
+     (bench/netns/party.py)
+When only some cases run, bench/results/latest.md keeps the other cases' rows and sections from its earlier run,
+marked with that run's date.
 Every address is inside namespaces this script makes (10.213.0.0/16) or on loopback. Needs root.
 """
 import json
@@ -32,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "netns"))
 from lab import Lab, cpu_seconds, in_ns, sh, stop_process  # noqa: E402
 import rarwrite  # noqa: E402
+from party_case import case7  # noqa: E402
 
 WORK = os.path.join(HERE, "target", "suite")
 GAME = "benchgame"
@@ -705,20 +711,56 @@ def machine():
     return "%d cores (%s), %d GiB RAM, Linux %s, %s" % (os.cpu_count(), cpu, mem, platform.release(), java)
 
 
-def report(started, extras, options):
+def earlier_results(path, cases, sections):
+    """From an earlier latest.md: its date, the table rows of cases not in `cases`, and its sections whose headings
+    are not in `sections` (each marked with that date)."""
+    if not os.path.exists(path):
+        return None, [], []
+    text = open(path).read()
+    date = re.search(r"^Run on (\S+ \S+)", text, re.M)
+    date = date.group(1) if date else "an earlier run"
+    rows = [line for line in text.splitlines() if re.match(r"\| (\d+) ", line)
+            and re.match(r"\| (\d+) ", line).group(1) not in cases]
+    rows = [line if "(run of" in line else line[:line.index("|", 2)] + "(run of %s) " % date + line[line.index("|", 2):]
+            for line in rows]
+    kept = []
+    for part in re.split(r"\n(?=## )", text)[1:]:
+        heading = part.splitlines()[0]
+        base = re.sub(r" \(run of [^)]*\)$", "", heading)
+        if base != "## Transfers, discovery and memory" and base not in sections:
+            kept.append(part.strip() if "(run of" in heading else part.strip().replace(heading,
+                        heading + " (run of %s)" % date, 1))
+    return date, rows, kept
+
+
+def write_section(name, text):
+    """A section of the report made by a case, kept as a file beside the others; returns its path."""
+    path = os.path.join(WORK, name + ".md")
+    with open(path, "w") as f:
+        f.write(text + "\n")
+    return path
+
+
+def report(started, extras, options, cases=None):
+    out = os.path.join(HERE, "results", "latest.md")
+    texts = [open(path).read().strip() for path in extras if os.path.exists(path)]
+    date, kept_rows, kept_sections = None, [], []
+    if cases is not None:  # some cases only: the others' figures stay, marked with the date they were measured
+        date, kept_rows, kept_sections = earlier_results(out, cases, {t.splitlines()[0] for t in texts})
     lines = ["# LanSpread benchmark results", "",
              "Run on %s (UTC), %s, by `scripts/bench` (bench/suite.py %s)."
              % (started.strftime("%Y-%m-%d %H:%M"), machine(), " ".join(options)),
              "Each figure is the median of the runs, the range in brackets; ratios compare medians of the same run.",
-             ] + SETTINGS + ["", "## Transfers, discovery and memory", "",
+             ] + SETTINGS + (["Only cases %s ran now; the rows and sections marked \"run of\" are from %s."
+                              % (",".join(cases), date)] if date else []) + [
+             "", "## Transfers, discovery and memory", "",
              "| case | what | figures | ratio | goal |", "|---|---|---|---|---|"]
     for r in ROWS:
         lines.append("| %s | %s | %s | %s | %s |" % r)
-    for path in extras:
-        if os.path.exists(path):
-            lines += ["", open(path).read().strip()]
+    lines += kept_rows
+    for text in texts + kept_sections:
+        lines += ["", text]
     text = "\n".join(lines) + "\n"
-    out = os.path.join(HERE, "results", "latest.md")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         f.write(text)
@@ -740,8 +782,10 @@ def main():
     runs = int(option("--runs", "3"))
     gib = float(option("--gib", "2"))
     memory_gib = float(option("--memory-gib", "10"))
-    cases = option("--cases", "1,2,3,4,6").split(",")
+    cases = option("--cases", "1,2,3,4,6,7").split(",")
+    party = (int(option("--party-n", "8")), option("--party-rate", "40mbit"), int(option("--party-mib", "256")))
     extras = [args[i + 1] for i, a in enumerate(args) if a == "--extra"]
+    extras_made = []
     os.makedirs(WORK, exist_ok=True)
     started = datetime.now(timezone.utc)
     product = Product(archive)
@@ -750,7 +794,8 @@ def main():
     with SteadyPageCache(gib):
         for case, run in (("1", lambda: case1(product, runs, gib)), ("2", lambda: case2(product, runs, gib)),
                           ("3", lambda: case3(product, runs, gib)), ("4", lambda: case4(archive, 10)),
-                          ("6", lambda: case6(product, memory_gib))):
+                          ("6", lambda: case6(product, memory_gib)),
+                          ("7", lambda: extras_made.append(write_section("party", case7(archive, *party, ROWS))))):
             if case in cases:
                 try:
                     run()
@@ -758,7 +803,8 @@ def main():
                     log("case %s FAILED: %s" % (case, e))
                     ROWS.append((case, "case %s failed" % case, str(e).splitlines()[0][:200], "", "FAILED"))
                     failures.append(case)
-    report(started, extras, args[1:])
+    every = {"1", "2", "3", "4", "6", "7"}
+    report(started, extras + extras_made, args[1:], None if every <= set(cases) else cases)
     Lab.cleanup_stale()
     sys.exit(1 if failures else 0)
 

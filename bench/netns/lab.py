@@ -5,6 +5,7 @@ network (the namespaces have no default route). close() removes everything; so d
 Needs root.
 """
 import os
+import re
 import signal
 import subprocess
 from datetime import datetime
@@ -115,6 +116,25 @@ def cpu_seconds(pid):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return 0.0
+
+
+def thread_cpu(pid):
+    """CPU seconds of a running process by thread kind: its threads' names (comm) with digits as '#', summed."""
+    kinds = {}
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return kinds
+    for task in tasks:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, task)) as f:
+                text = f.read()
+        except OSError:
+            continue  # ended meanwhile
+        name = re.sub(r"\d+", "#", text[text.index("(") + 1:text.rindex(")")])
+        fields = text.rsplit(")", 1)[1].split()
+        kinds[name] = kinds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return kinds
 
 
 def stamp(line):

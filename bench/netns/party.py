@@ -10,6 +10,7 @@ Then the same with a BitTorrent swarm from Debian packages (opentracker, mktorre
 Needs root; every address is inside the namespaces made here (10.213.60.0/24), removed at exit.
 
 usage: party.py PRODUCT_ARCHIVE [--party-n N] [--party-rate 40mbit] [--party-mib 256] [--no-bittorrent]
+(scripts/bench runs it as case 7 of bench/suite.py, which passes the same --party-* options.)
 """
 import argparse
 import hashlib
@@ -20,7 +21,7 @@ import sys
 import tarfile
 import time
 
-from lab import Lab, cpu_seconds, in_ns, sh, stamp, stop_process
+from lab import Lab, cpu_seconds, in_ns, sh, stamp, stop_process, thread_cpu
 import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,7 +31,11 @@ GAME = "partygame"
 MIB = 1 << 20
 
 
+LINES = []  # every line log() printed, for the suite's report
+
+
 def log(message):
+    LINES.append(message)
     print("[party] " + message, flush=True)
 
 
@@ -124,6 +129,15 @@ def extract(archive):
     return os.path.join(target, "lanspread", "lanspread")
 
 
+def by_kind(after, before):
+    """The CPU seconds spent between two thread_cpu() snapshots of the same processes, by thread kind, most first."""
+    total = {}
+    for now, then in zip(after, before):
+        for name, seconds in now.items():
+            total[name] = total.get(name, 0.0) + seconds - then.get(name, 0.0)
+    return sorted(total.items(), key=lambda item: -item[1])
+
+
 def lanspread(script, lab, switch, n, rate, mib):
     seed_ns = lab.namespace("p0")
     seed_addr, seed_dev = lab.port(switch, seed_ns, 0, rate)
@@ -167,6 +181,7 @@ def lanspread(script, lab, switch, n, rate, mib):
         time.sleep(max(0.0, start_at - time.time()))
         ports_before = {peer.name: peer.counters() for peer in downloaders}
         cpu_before = seed.cpu() + sum(p.cpu() for p in downloaders)  # from the start: JVM starts left out
+        threads_before = [thread_cpu(p.process.pid) for p in [seed] + downloaders]
         times = []
         for peer in downloaders:
             done = peer.line("fetched %s: " % GAME, 1800)
@@ -174,6 +189,7 @@ def lanspread(script, lab, switch, n, rate, mib):
                 raise RuntimeError("%s did not complete: %s" % (peer.name, done))
             times.append(stamp(done) - start_at)
         seed_after = seed.counters()
+        threads = by_kind([thread_cpu(p.process.pid) for p in [seed] + downloaders], threads_before)
         cpu = seed.cpu() - cpu_before + sum(p.cpu() for p in downloaders)
         for peer in downloaders:
             if digests(os.path.join(peer.games, GAME)) != expected:
@@ -194,6 +210,8 @@ def lanspread(script, lab, switch, n, rate, mib):
         results["cpu_ms_per_mib"] = cpu * 1000 / delivered
         log("CPU: %.1f s in all JVMs for %.0f MiB delivered: %.1f ms per MiB (2 cores shared by all %d peers)"
             % (cpu, delivered, results["cpu_ms_per_mib"], n + 1))
+        log("CPU by thread kind, all JVMs: " + ", ".join("%s %.1f s" % (name, seconds)
+                                                       for name, seconds in threads[:8]))
     finally:
         for peer in downloaders + [seed]:
             peer.stop()
@@ -314,6 +332,26 @@ def aria2_version():
     return sh("aria2c", "--version").stdout.split()[2]
 
 
+def run(product, n=8, rate="40mbit", mib=256, with_bittorrent=True):
+    """The whole case; returns LanSpread's results and BitTorrent's (None without it). Lines go through log()."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    script = extract(product)
+    log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game" % (n, rate, mib))
+    lab = Lab()
+    try:
+        switch = lab.switch("sw")
+        ours, source, size = lanspread(script, lab, switch, n, rate, mib)
+        theirs = None
+        if with_bittorrent:
+            theirs = bittorrent(lab, switch, n, rate, source, size)
+            log("LanSpread against BitTorrent, last of %d done: %.1f s against %.1f s: %.2fx its time (goal: ahead)"
+                % (n, ours["last"], theirs["last"], ours["last"] / theirs["last"]))
+        return ours, theirs
+    finally:
+        lab.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("product")
@@ -322,21 +360,7 @@ def main():
     parser.add_argument("--party-mib", type=int, default=256)
     parser.add_argument("--no-bittorrent", action="store_true")
     options = parser.parse_args()
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    script = extract(options.product)
-    log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game"
-        % (options.party_n, options.party_rate, options.party_mib))
-    lab = Lab()
-    try:
-        switch = lab.switch("sw")
-        ours, source, size = lanspread(script, lab, switch, options.party_n, options.party_rate, options.party_mib)
-        if not options.no_bittorrent:
-            theirs = bittorrent(lab, switch, options.party_n, options.party_rate, source, size)
-            log("LanSpread against BitTorrent, last of %d done: %.1f s against %.1f s: %.2fx its time (goal: ahead)"
-                % (options.party_n, ours["last"], theirs["last"], ours["last"] / theirs["last"]))
-    finally:
-        lab.close()
+    run(options.product, options.party_n, options.party_rate, options.party_mib, not options.no_bittorrent)
 
 
 if __name__ == "__main__":
