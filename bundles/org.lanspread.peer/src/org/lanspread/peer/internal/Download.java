@@ -47,6 +47,8 @@ final class Download {
     static final int ERRORS_TO_GIVE_UP = 5;
     /** With no complete peer, and no partial one holding a missing chunk, this long: every holder is gone. */
     static final Duration NO_HOLDER_GRACE = Duration.ofSeconds(5);
+    /** An idle fetch worker looks again after this long at the latest (a chunk arriving or coming back: at once). */
+    private static final long IDLE_WAIT_MILLIS = 250;
     /** A peer counts as a source while its last chunk arrived at most this long ago. */
     private static final long SOURCE_RECENT_NANOS = Duration.ofSeconds(2).toNanos();
 
@@ -310,9 +312,14 @@ final class Download {
         int errors = 0;
         while (!token.isCancelled() && peer.usable() && !scheduler.finished() && writeFailure.get() == null) {
             boolean others = peers.values().stream().anyMatch(p -> p != peer && p.usable());
-            ChunkPicker.Chunk chunk = scheduler.next(peer.id, others);
+            ChunkPicker.Chunk chunk;
+            try {
+                chunk = scheduler.nextOrWait(peer.id, others, IDLE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the download ends
+            }
             if (chunk == null) {
-                sleepQuietly(20);
                 continue;
             }
             buffer.clear().limit(chunk.length());

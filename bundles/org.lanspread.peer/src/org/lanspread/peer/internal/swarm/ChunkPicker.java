@@ -131,6 +131,20 @@ public final class ChunkPicker {
         return null;
     }
 
+    /**
+     * The next chunk for {@code peer}; when there is none now, waits once until a chunk in flight arrives, fails or
+     * comes back, or {@code millis} pass, and asks again: null if there is still none. An idle worker so sleeps
+     * without polling, and the peers' new holdings (told a few times a second) are looked at within {@code millis}.
+     */
+    public synchronized Chunk nextOrWait(PeerId peer, boolean otherPeers, long millis) throws InterruptedException {
+        Chunk chunk = next(peer, otherPeers);
+        if (chunk == null && remaining > 0) {
+            wait(millis);
+            chunk = next(peer, otherPeers);
+        }
+        return chunk;
+    }
+
     /** The worker verified the chunk and wants to write it: true for the first copy only. */
     public synchronized boolean claim(Chunk chunk) {
         Long since = inFlightSince.get(chunk);
@@ -145,6 +159,9 @@ public final class ChunkPicker {
     /** The claimed chunk is written and journalled. */
     public synchronized void done(Chunk chunk) {
         remaining--;
+        if (remaining == 0) {
+            notifyAll(); // finished: the waiting workers end
+        }
         failedBy.remove(chunk);
     }
 
@@ -160,6 +177,7 @@ public final class ChunkPicker {
     }
 
     private void release(Chunk chunk, boolean requeue) {
+        notifyAll(); // a place in flight is free, or the chunk is pending again: idle workers look
         Integer count = inFlight.get(chunk);
         if (count != null) {
             if (count <= 1) {
@@ -179,6 +197,7 @@ public final class ChunkPicker {
     public synchronized void unclaim(Chunk chunk) {
         if (claimed.remove(chunk)) {
             pending.add(chunk);
+            notifyAll();
         }
     }
 

@@ -1,0 +1,81 @@
+package org.lanspread.peer.internal.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.lanspread.api.library.GameManifest;
+import org.lanspread.api.transport.PeerId;
+
+/** The chunk picker on its own: rarest first, the seed's chunks nobody else has, and idle workers that sleep. */
+class ChunkPickerTest {
+
+    private static final PeerId SEED = new PeerId("aa".repeat(32));
+    private static final PeerId PARTIAL = new PeerId("bb".repeat(32));
+
+    /** One file of {@code chunks} 4 MiB chunks. */
+    private static GameManifest manifest(int chunks) {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            hashes.add(String.format("%064x", i));
+        }
+        return new GameManifest("quake3", "1", GameManifest.DEFAULT_CHUNK_SIZE, List.of(new GameManifest.ManifestFile(
+                "quake3.rar", (long) chunks * GameManifest.DEFAULT_CHUNK_SIZE, hashes)));
+    }
+
+    private static List<ChunkPicker.Chunk> missing(GameManifest manifest) {
+        List<ChunkPicker.Chunk> chunks = new ArrayList<>();
+        List<String> hashes = manifest.files().get(0).chunks();
+        for (int i = 0; i < hashes.size(); i++) {
+            chunks.add(new ChunkPicker.Chunk(0, i, (long) i * manifest.chunkSize(), manifest.chunkSize(), hashes.get(i)));
+        }
+        return chunks;
+    }
+
+    @Test
+    void theSeedSendsWhatNoDownloaderHasAndADownloaderServesOnlyWhatItHolds() {
+        GameManifest manifest = manifest(2);
+        BitSet held = new BitSet();
+        held.set(0);
+        SwarmView view = new SwarmView(manifest, Set.of(SEED), Map.of(PARTIAL, List.of(held)));
+        for (int round = 0; round < 20; round++) { // random among equals: never the chunk a downloader has
+            ChunkPicker picker = new ChunkPicker(missing(manifest), view);
+            assertEquals(1, picker.next(SEED, true).index(), "the seed is asked for the chunk no downloader has");
+            assertEquals(0, picker.next(PARTIAL, true).index(), "the downloader for the one it holds");
+            assertNull(picker.next(PARTIAL, true), "and for nothing it does not hold");
+        }
+    }
+
+    @Test
+    void anIdleWorkerSleepsUntilAChunkComesBackAndIsGivenItAtOnce() throws Exception {
+        GameManifest manifest = manifest(1);
+        ChunkPicker picker = new ChunkPicker(missing(manifest), SwarmView.complete(manifest, Set.of(SEED, PARTIAL)));
+        ChunkPicker.Chunk taken = picker.next(SEED, true);
+        assertNotNull(taken);
+        long started = System.nanoTime();
+        CompletableFuture<ChunkPicker.Chunk> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return picker.nextOrWait(PARTIAL, true, 30_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertTrue(!waiting.isDone(), "nothing to give: the worker waits");
+        picker.release(taken); // the seed's fetch failed: the chunk is pending again
+        ChunkPicker.Chunk given = waiting.get(10, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals(taken, given);
+        assertTrue(seconds < 10, "woken by the release, not by its 30 s limit: " + seconds + " s");
+    }
+}
