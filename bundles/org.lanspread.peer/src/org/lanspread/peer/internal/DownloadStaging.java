@@ -69,9 +69,31 @@ final class DownloadStaging {
             Files.move(tmp, staging.dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         }
+        dropTornTail(staging.dir.resolve(JOURNAL));
         staging.journal = FileChannel.open(staging.dir.resolve(JOURNAL), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         return staging;
+    }
+
+    /**
+     * Cuts a journal after its last complete line: a line torn by a crash would otherwise be glued to the next one
+     * appended ("1" + "2 3" reads as chunk 3 of file 12). The chunk of the torn line is fetched again.
+     */
+    private static void dropTornTail(Path journal) throws IOException {
+        if (!Files.exists(journal)) {
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(journal);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+                channel.truncate(end);
+                channel.force(false);
+            }
+        }
     }
 
     /** The manifest of the download staged in {@code gameFolder}, or null when there is none (or it is unreadable). */
@@ -104,19 +126,25 @@ final class DownloadStaging {
             if (parts.length != 2) {
                 continue;
             }
-            try {
-                int file = Integer.parseInt(parts[0]);
-                int chunk = Integer.parseInt(parts[1]);
-                Path path = file(file);
-                if (file < done.size() && chunk < manifest.files().get(file).chunks().size() && Files.exists(path)
-                        && Files.size(path) == manifest.files().get(file).size()) {
-                    done.get(file).set(chunk);
-                }
-            } catch (NumberFormatException e) {
-                // not ours: ignore
+            int file = index(parts[0]);
+            int chunk = index(parts[1]);
+            if (file < 0 || chunk < 0 || file >= done.size() || chunk >= manifest.files().get(file).chunks().size()) {
+                continue; // not a line this journal writes: ignored, the chunk is fetched again
+            }
+            Path path = file(file);
+            if (Files.exists(path) && Files.size(path) == manifest.files().get(file).size()) {
+                done.get(file).set(chunk);
             }
         }
         return done;
+    }
+
+    /** A journal line's number: digits only, at most 9 of them; else -1. */
+    private static int index(String text) {
+        if (text.isEmpty() || text.length() > 9 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Integer.parseInt(text);
     }
 
     /** Where file {@code index} of the manifest is written while downloading. */
