@@ -116,6 +116,12 @@ class SwarmDownloadTest {
             assertEquals(1, dropped.size(), "the liar is reported once: " + dropped);
             assertEquals(liar.core.transport().localId().hex(), dropped.get(0).properties().get(RuntimeTopics.PEER));
             assertTrue(outcome.message().contains("dropped"), outcome.message());
+            // Both honest seeds shared the work: each sent verified chunks that were kept.
+            for (TestPeer seed : List.of(a, b)) {
+                long received = leech.core.transport().traffic().getOrDefault(seed.core.transport().localId(),
+                        org.lanspread.api.transport.PeerTraffic.NONE).bytesReceived();
+                assertTrue(received >= 4 * MIB, seed.name + " sent at least a chunk: " + received + " bytes");
+            }
         } finally {
             a.close();
             b.close();

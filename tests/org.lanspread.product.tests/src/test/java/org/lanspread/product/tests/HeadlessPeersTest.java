@@ -84,6 +84,9 @@ class HeadlessPeersTest {
         GameFolders.assertSameDownload(expected, actual);
     }
 
+    /** The MiB a progress line says are verified: "download ut99: fetching  40.0% 127/320 MiB". */
+    private static final Pattern PROGRESS = Pattern.compile("download \\S+: fetching +[\\d.]+% (\\d+)/\\d+ MiB");
+
     /** "(T bytes, R resumed, F fetched, X re-fetched" from an outcome line. */
     static long[] figures(String output) {
         Matcher m = Pattern.compile("\\((\\d+) bytes, (\\d+) resumed, (\\d+) fetched, (\\d+) re-fetched")
@@ -124,13 +127,12 @@ class HeadlessPeersTest {
             assertEquals(40 * MIB + 4321, Files.size(single.games.resolve("quake3/local/game/data.bin")));
 
             HeadlessPeer swarm = peer(root, "swarm", "");
-            swarm.start(seeds, "download", "quake3", "--wait", "30");
-            // Wait for all three seeds to be seen before it starts: --wait only waits for the first, so the swarm
-            // size is checked from the figures and tolerated down to the peers that were connected.
+            swarm.start(seeds, "download", "quake3", "--wait", "30", "--peers", "3"); // starts once all 3 offer it
             assertEquals(0, swarm.await(120), swarm.output());
             String swarmOut = swarm.output();
-            System.out.println("[e2e] three seeds: " + swarmOut.lines().filter(l -> l.startsWith("completed"))
-                    .findFirst().orElse("?"));
+            String completed = swarmOut.lines().filter(l -> l.startsWith("completed")).findFirst().orElse("?");
+            System.out.println("[e2e] three seeds: " + completed);
+            assertTrue(completed.contains("from 3 peer(s)"), "every seed sent chunks that were kept: " + completed);
             assertSameDownload(original.resolve("quake3"), swarm.games.resolve("quake3"));
             assertFalse(Files.exists(swarm.games.resolve("quake3/local")), "download only");
         } finally {
@@ -247,6 +249,9 @@ class HeadlessPeersTest {
             leech.start(List.of(seed), "install", "ut99", "--wait", "30");
             leech.awaitLine("download ut99: fetching +[2-9]\\d\\.\\d%", 120);
             leech.kill9();
+            // What it had said was verified before the kill: the last progress line's MiB.
+            long saidDone = leech.output().lines().map(PROGRESS::matcher).filter(Matcher::find)
+                    .mapToLong(m -> Long.parseLong(m.group(1))).max().orElseThrow();
             assertFalse(Files.exists(folder.resolve("version.ini")), "never complete before it is");
             leech.start(List.of(seed), "games", "--wait", "0");
             assertEquals(0, leech.await(60), leech.output());
@@ -259,6 +264,11 @@ class HeadlessPeersTest {
             long[] figures = figures(leech.output());
             table.add(String.format("%-10s | %-40s | resumed %d MiB, fetched %d MiB", "(resume)", "download completes",
                     figures[1] >> 20, figures[2] >> 20));
+            // The resume kept every chunk it had reported verified, and fetched exactly the rest.
+            assertTrue(figures[1] >= saidDone << 20, "resumed " + figures[1] + " bytes, but " + saidDone
+                    + " MiB were reported verified before the kill");
+            assertEquals(figures[0], figures[1] + figures[2] - figures[3], "total = resumed + fetched - re-fetched");
+            assertTrue(figures[1] > 0 && figures[2] < figures[0], "a resume, not a new download: " + figures[1]);
             assertEquals("1", installState(folder, v1, v2));
             leech.start(List.of(), "uninstall", "ut99");
             assertEquals(0, leech.await(60), leech.output());
