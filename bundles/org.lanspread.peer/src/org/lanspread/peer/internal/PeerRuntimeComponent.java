@@ -9,7 +9,6 @@ import java.util.logging.Logger;
 
 import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.archive.ExtractorSelection;
-import org.lanspread.api.catalog.CatalogUnavailableException;
 import org.lanspread.api.catalog.GameCatalog;
 import org.lanspread.api.discovery.PeerDiscoveryFactory;
 import org.lanspread.api.games.GamesSnapshot;
@@ -99,12 +98,7 @@ public class PeerRuntimeComponent implements PeerRuntime {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                try {
-                    catalog.entries(); // loaded here (once), never on a consumer's (UI) thread at its first render
-                } catch (CatalogUnavailableException e) {
-                    LOG.severe("the game catalog is unavailable: " + e.getMessage());
-                }
-                next.start();
+                next.start(); // loads the catalog first (once), never on a consumer's (UI) thread
             } finally {
                 done.complete(null);
             }

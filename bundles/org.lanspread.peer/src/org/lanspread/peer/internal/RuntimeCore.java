@@ -124,6 +124,14 @@ final class RuntimeCore {
             fail("settings", invalid);
             return;
         }
+        try {
+            if (deps.catalog() != null) {
+                deps.catalog().entries(); // loaded once, here: a product without its catalog is broken, said so
+            }
+        } catch (org.lanspread.api.catalog.CatalogUnavailableException e) {
+            fail("catalog", e);
+            return;
+        }
         RuntimeSettings settings = this.settings;
         try {
             stateLock = StateLock.acquire(settings.stateDirectory());
@@ -171,7 +179,8 @@ final class RuntimeCore {
         String message = Supervisor.describe(error);
         // A setting that cannot be used is the user's to fix: its message says all, a stack trace would bury it.
         LOG.log(Level.SEVERE, "the peer runtime failed: " + component + ": " + message,
-                error == invalid || error instanceof StateLock.HeldException ? null : error);
+                error == invalid || error instanceof StateLock.HeldException
+                        || error instanceof org.lanspread.api.catalog.CatalogUnavailableException ? null : error);
         setStatus(RuntimeStatus.failed(component, message));
         deps.post(RuntimeTopics.RUNTIME_FAILED, Map.of(RuntimeTopics.COMPONENT, component, RuntimeTopics.ERROR,
                 message));

@@ -460,6 +460,27 @@ class HeadlessPeersTest {
     }
 
     @Test
+    void aMissingOrUnreadableCatalogStopsThePeerNamingIt() throws Exception {
+        Path root = root("catalog");
+        Path missing = root.resolve("no-such-game.db");
+        Path garbage = Files.write(root.resolve("garbage.db"), "not a database at all, just text".repeat(100)
+                .getBytes(StandardCharsets.US_ASCII));
+        for (Path catalog : List.of(missing, garbage)) {
+            HeadlessPeer peer = peer(root, "peer-" + catalog.getFileName(), "-Dlanspread.catalog.db=" + catalog);
+            try {
+                peer.start(List.of(), "games", "--wait", "0");
+                int code = peer.await(60);
+                String out = peer.output();
+                assertEquals(6, code, "exit code 6, the runtime failed:\n" + out);
+                assertTrue(out.contains("catalog") && out.contains(catalog.toString()), "names the catalog:\n" + out);
+                assertFalse(out.contains("\tat "), "a message, not a stack trace:\n" + out);
+            } finally {
+                peer.close();
+            }
+        }
+    }
+
+    @Test
     void serveFetchDownloadsWhileServingAndServesTheGameOnAfterwards() throws Exception {
         Path root = root("serve-fetch");
         // 4 MiB/s to each peer: the 12 MiB take ~2-3 s, long enough to be seen under way.
