@@ -28,7 +28,6 @@ final class TaskGroup {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Set<Thread> interruptible = ConcurrentHashMap.newKeySet();
     private final List<TaskGroup> children = new ArrayList<>();
-    private volatile boolean closed;
 
     private final TaskGroup parent;
 
@@ -75,9 +74,6 @@ final class TaskGroup {
      *                          skipped
      */
     Thread fork(String taskName, boolean interruptOnCancel, Body body, java.util.function.Consumer<Throwable> onExit) {
-        if (closed) {
-            throw new IllegalStateException(name + " is stopping: cannot start " + taskName);
-        }
         Thread thread = new Thread(() -> {
             Throwable failure = null;
             try {
@@ -112,11 +108,6 @@ final class TaskGroup {
             copy = List.copyOf(children);
         }
         copy.forEach(c -> c.cancel(why));
-    }
-
-    /** Refuses new tasks from now on. */
-    void close() {
-        closed = true;
     }
 
     /**
