@@ -11,6 +11,7 @@ Needs root; every address is inside the namespaces made here (10.213.60.0/24), r
 
 usage: party.py PRODUCT_ARCHIVE [--party-n N] [--party-rate 40mbit] [--party-mib 256] [--no-bittorrent]
 (scripts/bench runs it as case 7 of bench/suite.py, which passes the same --party-* options.)
+LANSPREAD_PARTY_VMARGS adds JVM options to every LanSpread peer (to compare JVM settings).
 """
 import argparse
 import hashlib
@@ -83,6 +84,7 @@ class Peer:
         os.makedirs(self.games, exist_ok=True)
         vmargs = ("-Dlanspread.transport.bind=%s:%d -Dlanspread.discovery=false -Dlanspread.peer.name=%s"
                   % (self.address, PORT, self.name))
+        vmargs += " " + os.environ.get("LANSPREAD_PARTY_VMARGS", "")  # e.g. JVM flags to compare
         if manual:
             vmargs += " -Dlanspread.peers.manual=" + ",".join("%s:%d" % (m, PORT) for m in manual)
         env = dict(os.environ, LANSPREAD_GAMES_DIR=self.games, LANSPREAD_DATA=os.path.join(self.root, "data"),
@@ -210,8 +212,10 @@ def lanspread(script, lab, switch, n, rate, mib):
         results["cpu_ms_per_mib"] = cpu * 1000 / delivered
         log("CPU: %.1f s in all JVMs for %.0f MiB delivered: %.1f ms per MiB (2 cores shared by all %d peers)"
             % (cpu, delivered, results["cpu_ms_per_mib"], n + 1))
+        ended = cpu - sum(seconds for _, seconds in threads)
         log("CPU by thread kind, all JVMs: " + ", ".join("%s %.1f s" % (name, seconds)
-                                                       for name, seconds in threads[:8]))
+                                                       for name, seconds in threads[:8])
+            + "; threads that ended before the last download (its fetch workers) %.1f s" % ended)
     finally:
         for peer in downloaders + [seed]:
             peer.stop()
