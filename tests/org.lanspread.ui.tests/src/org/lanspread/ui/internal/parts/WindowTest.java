@@ -187,7 +187,7 @@ class WindowTest {
                     List.of(peer)));
             w.until("the rates", () -> w.status.ratesText().equals("↓ 3.0 MiB/s   ↑ 512 B/s"));
             w.until("the peer's rates", () -> w.peers.viewer().getTable().getItemCount() == 1
-                    && w.peers.viewer().getTable().getItem(0).getText(4).equals("3.0 MiB/s"));
+                    && w.peers.viewer().getTable().getItem(0).getText(5).equals("3.0 MiB/s"));
             OperationOutcome outcome = new OperationOutcome("quake3", OperationKind.INSTALL,
                     OperationOutcome.Result.FAILED, "20240315", "Quake III Arena: quake3.part2.rar is missing");
             post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.OUTCOME_PROPERTY,
