@@ -74,7 +74,7 @@ public interface PeerTransport extends AutoCloseable {
      */
     CompletionStage<Void> stopped();
 
-    /** Says goodbye to every peer within a bounded time (at most 2 s in total), then stops listening. */
+    /** Says goodbye to every peer within a bounded time (at most 1 s in total), then stops listening. */
     @Override
     void close();
 }

@@ -202,6 +202,14 @@ final class RuntimeCore {
         stopper.start();
     }
 
+    /**
+     * The whole stop is bounded, as the original app's exit: operations get {@link #OPERATIONS_SHARE} to finish their
+     * current chunk or buffer and roll back, the transport says goodbye to every peer, and the other tasks end within
+     * what is left of {@link #STOP_BOUND}.
+     */
+    static final Duration STOP_BOUND = Duration.ofMillis(2000);
+    static final Duration OPERATIONS_SHARE = Duration.ofMillis(1100);
+
     private void stop(boolean graceful) {
         synchronized (stopLock) {
             if (stopping) {
@@ -209,6 +217,8 @@ final class RuntimeCore {
             }
             stopping = true;
         }
+        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
+        boolean operationsEnded = false;
         try {
             operations.cancelAll(graceful ? "the peer is shutting down" : "the peer runtime failed");
             root.cancel("stopping");
@@ -216,9 +226,10 @@ final class RuntimeCore {
             if (watch != null) {
                 watch.closeDiscovery(); // no more probes or connects from here
             }
-            // Operations finish their current chunk or entry and roll back; bounded so a stuck disk cannot hang exit.
-            if (!operationsGroup.join(Duration.ofSeconds(10))) {
-                LOG.warning("operations did not stop within 10 s:" + operationsGroup.stacks());
+            operationsEnded = operationsGroup.join(OPERATIONS_SHARE);
+            if (!operationsEnded) {
+                LOG.warning("operations did not stop within " + OPERATIONS_SHARE.toMillis() + " ms; the state "
+                        + "directory stays locked until they end:" + operationsGroup.stacks());
             }
             PeerConnections open = connections;
             if (open != null) {
@@ -226,9 +237,10 @@ final class RuntimeCore {
             }
             PeerTransport server = transport;
             if (server != null) {
-                server.close(); // goodbye to every peer (ours and theirs) together, within 1.5 s, then stop
+                server.close(); // goodbye to every peer (ours and theirs) together, then stop
             }
-            if (!root.join(Duration.ofSeconds(3))) {
+            Duration left = Duration.ofNanos(Math.max(50_000_000L, deadline - System.nanoTime()));
+            if (!root.join(left, operationsEnded ? null : operationsGroup)) {
                 LOG.warning("runtime tasks still running after the stop: " + root.running());
             }
             for (AutoCloseable registration : registrations) {
@@ -238,21 +250,39 @@ final class RuntimeCore {
                     // nothing to undo
                 }
             }
-            GameLibrary lib = library;
-            if (lib != null) {
-                lib.close();
-            }
-            StateLock lock = stateLock;
-            if (lock != null) {
-                lock.close(); // last: the next runtime on this state directory may start now
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (operationsEnded) {
+                closeState();
+            } else { // a stuck disk or extractor: its rollback still needs the library, and nobody may recover under it
+                Thread closer = new Thread(() -> {
+                    try {
+                        operationsGroup.join(Duration.ofDays(1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    closeState();
+                }, "lanspread runtime stop: waiting for operations");
+                closer.setDaemon(true);
+                closer.start();
+            }
             if (status().state() != RuntimeStatus.State.FAILED) {
                 setStatus(RuntimeStatus.of(RuntimeStatus.State.STOPPED));
             }
             stopped.countDown();
+        }
+    }
+
+    /** Closes the library, then releases the state directory: the next runtime on it may start. */
+    private void closeState() {
+        GameLibrary lib = library;
+        if (lib != null) {
+            lib.close();
+        }
+        StateLock lock = stateLock;
+        if (lock != null) {
+            lock.close();
         }
     }
 

@@ -116,11 +116,21 @@ final class TaskGroup {
      * @return true when all ended within {@code timeout}
      */
     boolean join(Duration timeout) throws InterruptedException {
+        return join(timeout, null);
+    }
+
+    /**
+     * Waits for every task of this group and its children except {@code skipped} (a child already given its time).
+     *
+     * @return true when all those ended within {@code timeout}
+     */
+    boolean join(Duration timeout, TaskGroup skipped) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<TaskGroup> copy;
         synchronized (this) {
-            copy = List.copyOf(children);
+            copy = new ArrayList<>(children);
         }
+        copy.remove(skipped);
         for (TaskGroup child : copy) {
             if (!child.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;

@@ -182,8 +182,8 @@ final class QuicConnection implements PeerConnection {
     @Override
     public void close() {
         session.goodbye().awaitUninterruptibly(GOODBYE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-        quic.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        quic.close().awaitUninterruptibly(300, TimeUnit.MILLISECONDS);
+        udp.close().awaitUninterruptibly(300, TimeUnit.MILLISECONDS);
     }
 
     /** Ends without a goodbye, as a crash would (for tests). */

@@ -80,7 +80,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     static final AttributeKey<PeerId> PEER = AttributeKey.valueOf("lanspread.peer");
     static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lanspread.session");
     /** The longest a shutdown waits for goodbyes to be sent. */
-    static final Duration GOODBYE_BOUND = Duration.ofMillis(1500);
+    static final Duration GOODBYE_BOUND = Duration.ofMillis(400);
     static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -465,9 +465,10 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
             sent.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         sessions.forEach(Session::close);
-        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        server.close().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
         uploads.close();
         stopped.complete(null);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // within 1 s in all (the runtime's whole stop is bounded by 2 s); the event loops are daemon threads
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(300, TimeUnit.MILLISECONDS);
     }
 }
