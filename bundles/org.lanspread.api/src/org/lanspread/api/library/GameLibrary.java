@@ -79,10 +79,14 @@ public interface GameLibrary extends AutoCloseable {
     void runMonitor(Duration rescanInterval) throws IOException, InterruptedException;
 
     /**
-     * Imports a state file written by an older LanSpread (JSON with a "games" array). Unknown fields, such as
-     * the retired {@code manifest_hash}, are ignored.
+     * Imports a state file written by an older LanSpread (JSON with a "games" array) into what the last scan found.
+     * The disk decides, as everywhere: a listed game is never added, nor marked downloaded or installed, unless its
+     * folder says so. What the file adds is the version of an install the older app made ({@code local/} without
+     * LanSpread's install marker). Unknown fields, such as the retired {@code manifest_hash}, are ignored; a bad
+     * file is refused as a whole. The library does this by itself, once, at the first scan of a new state database
+     * whose directory holds {@code library.json} or {@code state.json}, and keeps that file as {@code *.imported}.
      *
-     * @return the number of games imported
+     * @return the number of games whose install version was taken from the file
      */
     int importLegacyState(Path jsonFile) throws IOException;
 

@@ -44,10 +44,6 @@ import org.lanspread.api.library.LibraryListener;
 import org.lanspread.api.library.LibrarySnapshot;
 import org.lanspread.api.library.LocalGame;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The game directory on disk, with its state database ({@value #STATE_FILE} in the state directory). Opened by
@@ -59,8 +55,6 @@ public class LocalGameLibrary implements GameLibrary {
     static final Duration DEBOUNCE = Duration.ofMillis(250);
 
     private static final Logger LOG = Logger.getLogger(LocalGameLibrary.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
     /** Guards the fields below; held only briefly, never while listeners run (they may read the library). */
@@ -68,13 +62,16 @@ public class LocalGameLibrary implements GameLibrary {
     /** Serializes a change with the telling of it, so listeners get deltas in revision order; taken before lock. */
     private final Object changes = new Object();
     private final StateStore store;
-    private final List<String> notices = new java.util.ArrayList<>();
+    private final List<String> notices = new CopyOnWriteArrayList<>();
     private Path gameDirectory;
     private LibrarySnapshot snapshot;
+    /** An older app's state file to import at the first scan (when this database is new), else null. */
+    private volatile Path legacyState;
 
     LocalGameLibrary(Path stateDirectory, Path gameDirectory) throws IOException, InvalidGameDirectoryException {
         this.gameDirectory = validate(gameDirectory);
         Files.createDirectories(stateDirectory);
+        this.legacyState = LegacyStateImport.pending(stateDirectory, stateDirectory.resolve(STATE_FILE));
         this.store = StateStore.open(stateDirectory.resolve(STATE_FILE), healed -> {
             LOG.warning(healed);
             notices.add(healed);
@@ -164,9 +161,9 @@ public class LocalGameLibrary implements GameLibrary {
                     .filter(Objects::nonNull).toList();
             games.forEach(g -> found.put(g.id(), g));
         }
+        LibrarySnapshot result;
         synchronized (changes) {
             LibraryDelta delta;
-            LibrarySnapshot result;
             synchronized (lock) {
                 if (!dir.equals(gameDirectory)) {
                     return snapshot; // the directory changed while scanning: that change scans again
@@ -180,8 +177,12 @@ public class LocalGameLibrary implements GameLibrary {
                 result = snapshot;
             }
             tell(delta);
-            return result;
         }
+        if (legacyState != null) { // read unlocked: only this method clears it, once
+            importPendingLegacyState();
+            return snapshot();
+        }
+        return result;
     }
 
     @Override
@@ -425,58 +426,43 @@ public class LocalGameLibrary implements GameLibrary {
 
     @Override
     public int importLegacyState(Path jsonFile) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(jsonFile));
-        } catch (JsonProcessingException e) {
-            throw new IOException(jsonFile + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ")", e);
+        LegacyStateImport.Outcome outcome = importLegacy(jsonFile);
+        LOG.info(outcome.summary());
+        return outcome.restored().size();
+    }
+
+    /** Applies an old state file to what the last scan found, then refreshes the games it changed. */
+    private LegacyStateImport.Outcome importLegacy(Path jsonFile) throws IOException {
+        List<LegacyStateImport.Entry> entries = LegacyStateImport.read(jsonFile);
+        LibrarySnapshot scanned = snapshot();
+        LegacyStateImport.Outcome outcome = LegacyStateImport.apply(jsonFile, entries, scanned.games(),
+                scanned.gameDirectory());
+        for (String restored : outcome.restored()) {
+            refresh(restored.substring(0, restored.indexOf(' ')));
         }
-        JsonNode games = root == null ? null : root.get("games");
-        if (games == null || !games.isArray()) {
-            throw new IOException(jsonFile + ": expected an object with a \"games\" array");
-        }
-        List<LocalGame> imported = new ArrayList<>();
-        int index = 0;
-        for (JsonNode entry : games) {
-            String where = jsonFile + ": games[" + index++ + "]";
-            String id = text(entry, "id");
-            String problem = GameIds.problem(id);
-            if (problem != null) {
-                throw new IOException(where + ": " + problem);
-            }
-            Availability availability = legacyAvailability(text(entry, "availability"), where);
-            long bytes = entry.has("size") ? entry.get("size").asLong() : entry.path("download_bytes").asLong();
-            String version = Optional.ofNullable(text(entry, "version")).orElse(text(entry, "downloaded_version"));
-            imported.add(new LocalGame(id, availability, version, text(entry, "installed_version"), List.of(), bytes,
-                    null));
-        }
+        return outcome;
+    }
+
+    /** The first scan of a new database imports the older app's state file, once, and keeps it as *.imported. */
+    private void importPendingLegacyState() {
+        Path file;
         synchronized (lock) {
-            Set<String> known = snapshot.games().keySet();
-            // Only fill in what no scan has seen: the disk always wins over an old state file.
-            List<LocalGame> fresh = imported.stream().filter(g -> !known.contains(g.id())).toList();
-            Map<String, LocalGame> all = new HashMap<>(snapshot.games());
-            fresh.forEach(g -> all.put(g.id(), g));
-            store.saveGames(fresh, Set.of());
-            snapshot = new LibrarySnapshot(snapshot.revision(), gameDirectory, all);
-            return fresh.size();
+            file = legacyState;
+            legacyState = null;
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static Availability legacyAvailability(String value, String where) throws IOException {
-        if (value == null) {
-            return Availability.DOWNLOADED;
+        if (file == null) {
+            return;
         }
-        String normalized = value.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase();
+        String notice;
         try {
-            return Availability.valueOf(normalized);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(where + ": unknown availability '" + value + "'");
+            LegacyStateImport.Outcome outcome = importLegacy(file);
+            Path kept = LegacyStateImport.keepAsImported(file);
+            notice = outcome.summary() + "; the file is kept as " + kept.getFileName();
+            LOG.info(notice);
+        } catch (IOException e) {
+            notice = "could not import the old state file (left as it was): " + e.getMessage();
+            LOG.warning(notice);
         }
+        notices.add(notice);
     }
 }

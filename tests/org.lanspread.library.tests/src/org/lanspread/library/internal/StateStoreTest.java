@@ -65,9 +65,11 @@ class StateStoreTest {
     }
 
     @Test
-    void legacyJsonStateIsImportedIgnoringRetiredFields(@TempDir Path dir) throws Exception {
+    void legacyJsonStateAddsOnlyWhatTheDiskAgreesWithIgnoringRetiredFields(@TempDir Path dir) throws Exception {
         Path games = Files.createDirectories(dir.resolve("games"));
         downloaded(games, "on-disk", "9", 10);
+        Path old = downloaded(games, "old-install", "2", 10);
+        write(old.resolve("local/game.exe"), "installed by the older app: no marker");
         GameLibrary library = library();
         library.setGameDirectory(games);
         Path json = write(dir.resolve("state.json"), """
@@ -75,25 +77,30 @@ class StateStoreTest {
                   {"id": "quake3", "version": "20240315", "availability": "Downloaded", "size": 500,
                    "manifest_hash": "d41d8cd98f00b204e9800998ecf8427e", "some_future_field": [1, 2]},
                   {"id": "doom", "installed_version": "1.9", "availability": "LocalOnly"},
-                  {"id": "on-disk", "version": "1", "availability": "Downloaded"}
+                  {"id": "on-disk", "version": "1", "installed_version": "1", "availability": "Downloaded"},
+                  {"id": "old-install", "version": "2", "installed_version": "2",
+                   "availability": "DownloadedAndInstalled"}
                 ]}
                 """);
 
-        assertEquals(2, library.importLegacyState(json), "the game already scanned keeps its disk state");
+        assertEquals(1, library.importLegacyState(json), "only the old install's version was missing on disk");
         Map<String, LocalGame> known = library.snapshot().games();
-        assertEquals("20240315", known.get("quake3").downloadedVersion());
-        assertEquals(500, known.get("quake3").downloadBytes());
-        assertEquals(Availability.LOCAL_ONLY, known.get("doom").availability());
+        assertEquals(java.util.Set.of("on-disk", "old-install"), known.keySet(),
+                "games the file lists but the disk does not show are not added");
         assertEquals("9", known.get("on-disk").downloadedVersion());
+        assertEquals(Availability.DOWNLOADED, known.get("on-disk").availability(), "no local/: not installed");
+        assertEquals(null, known.get("on-disk").installedVersion());
+        assertEquals("2", known.get("old-install").installedVersion(), "the old install's version was recorded");
+        assertEquals(Availability.DOWNLOADED_AND_INSTALLED, known.get("old-install").availability());
 
         Path broken = write(dir.resolve("broken.json"), "{\"games\": [ {\"id\": \"x\",, } ]}");
         IOException e = assertThrows(IOException.class, () -> library.importLegacyState(broken));
         assertTrue(e.getMessage().contains(broken.toString()) && e.getMessage().contains("line 1"), e.getMessage());
 
-        Path badId = write(dir.resolve("bad-id.json"), "{\"games\": [ {\"id\": \"ok\"}, {\"id\": \"../x\"} ]}");
+        Path badId = write(dir.resolve("bad-id.json"),
+                "{\"games\": [ {\"id\": \"on-disk\"}, {\"id\": \"../x\"} ]}");
         e = assertThrows(IOException.class, () -> library.importLegacyState(badId));
         assertTrue(e.getMessage().contains("games[1]"), e.getMessage());
-        assertTrue(!library.snapshot().games().containsKey("ok"), "a rejected file imports nothing");
     }
 
     /** A state file with games and cached hashes, then damaged by {@code damage}. */
