@@ -154,6 +154,7 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         this.protocolMinor = protocolMinor;
         this.group = EventLoops.group(1);
         this.uploads = new Uploads(limits, name);
+        SocketFailure socketFailure = new SocketFailure();
         try {
             QuicSslContext tls = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
                     .trustManager(new PeerTrust.AnyCertificate()).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
@@ -178,8 +179,13 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
                                     new LengthFieldPrepender(4), new ServerStream(QuicPeerTransport.this));
                         }
                     }).build();
-            this.server = EventLoops.udp(new Bootstrap(), Datagrams.TOWARDS_SERVER).group(group).channel(EventLoops.datagramChannel()).handler(codec).bind(bind).sync()
-                    .channel();
+            this.server = EventLoops.udp(new Bootstrap(), Datagrams.TOWARDS_SERVER).group(group)
+                    .channel(EventLoops.datagramChannel()).handler(new ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel udp) {
+                            udp.pipeline().addLast(codec, socketFailure);
+                        }
+                    }).bind(bind).sync().channel();
         } catch (Exception e) {
             uploads.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -187,12 +193,14 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
         }
         // Connections that hold upload bytes and take none are closed (UploadBudget).
         group.scheduleAtFixedRate(uploads.budget()::sweep, 1, 1, TimeUnit.SECONDS);
+        InetSocketAddress listening = (InetSocketAddress) server.localAddress();
         server.closeFuture().addListener(f -> {
             if (closing) {
                 stopped.complete(null);
             } else {
-                stopped.completeExceptionally(new IOException("the QUIC socket on " + bind + " closed unexpectedly"
-                        + (f.cause() == null ? "" : ": " + f.cause().getMessage()), f.cause()));
+                Throwable why = f.cause() != null ? f.cause() : socketFailure.cause();
+                stopped.completeExceptionally(new IOException("the QUIC socket on " + listening + " closed unexpectedly"
+                        + (why == null ? "" : ": " + why.getMessage()), why));
             }
         });
     }
@@ -200,11 +208,6 @@ public final class QuicPeerTransport implements PeerTransport, AutoCloseable {
     @Override
     public java.util.concurrent.CompletionStage<Void> stopped() {
         return stopped;
-    }
-
-    /** Tests only: the socket fails as if the network stack dropped it. */
-    void failSocket() {
-        server.close();
     }
 
     /** The connection's share of the upload budget (made at its first chunk request; event loop). */
