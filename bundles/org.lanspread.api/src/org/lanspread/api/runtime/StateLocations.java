@@ -10,6 +10,12 @@ public final class StateLocations {
 
     /** Framework or system property naming the state directory. */
     public static final String STATE_DIR_PROPERTY = "lanspread.state.dir";
+    /**
+     * Framework or system property naming the log directory.
+     *
+     * @since 0.6
+     */
+    public static final String LOG_DIR_PROPERTY = "lanspread.log.dir";
 
     private StateLocations() {
     }
@@ -25,14 +31,36 @@ public final class StateLocations {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
+        Path instance = instanceArea(properties);
+        return instance != null ? instance.resolve("lanspread") : fallback.get();
+    }
+
+    /**
+     * Where the product writes its log files: {@value #LOG_DIR_PROPERTY} when set; else {@code logs/} in the OSGi
+     * instance area (the product's {@code -data} directory, {@code LANSPREAD_DATA}); else
+     * {@code ~/.lanspread/data/logs}, the start script's default data directory.
+     *
+     * @since 0.6
+     */
+    public static Path logDirectory(Function<String, String> properties) {
+        String configured = properties.apply(LOG_DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path instance = instanceArea(properties);
+        return instance != null ? instance.resolve("logs")
+                : Path.of(System.getProperty("user.home"), ".lanspread", "data", "logs");
+    }
+
+    private static Path instanceArea(Function<String, String> properties) {
         String instanceArea = properties.apply("osgi.instance.area");
         if (instanceArea != null && instanceArea.startsWith("file:")) {
             try {
-                return Path.of(URI.create(instanceArea.replace(" ", "%20"))).resolve("lanspread");
+                return Path.of(URI.create(instanceArea.replace(" ", "%20")));
             } catch (IllegalArgumentException e) {
-                // not a usable file URL: fall through
+                return null; // not a usable file URL
             }
         }
-        return fallback.get();
+        return null;
     }
 }

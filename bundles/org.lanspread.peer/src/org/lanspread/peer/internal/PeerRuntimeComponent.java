@@ -1,5 +1,10 @@
 package org.lanspread.peer.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.lanspread.peer.internal.logs.LogFile;
+
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -79,8 +84,17 @@ public class PeerRuntimeComponent implements PeerRuntime {
         extractors.remove(extractor);
     }
 
+    /** The log file while this component is active (null when it cannot be written: stderr still has it all). */
+    private volatile LogFile logFile;
+
     @Activate
     void activate(BundleContext bundleContext) {
+        Path logs = StateLocations.logDirectory(bundleContext::getProperty);
+        try {
+            logFile = LogFile.open(logs);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot write the log file in " + logs + " (the log goes to stderr only): " + e);
+        }
         RuntimeCore first;
         try {
             RuntimeSettings settings = RuntimeSettings.readWithSaved(bundleContext::getProperty,
@@ -126,6 +140,10 @@ public class PeerRuntimeComponent implements PeerRuntime {
         running.shutdown();
         if (!running.awaitStopped(STOP_BOUND)) {
             LOG.warning("the peer runtime did not stop within " + STOP_BOUND.toSeconds() + " s");
+        }
+        LogFile log = logFile;
+        if (log != null) {
+            log.close();
         }
     }
 

@@ -170,6 +170,8 @@ final class RuntimeCore {
         supervisor.start("library-monitor", new Supervisor.Policy.BestEffort(), this::runMonitor);
         supervisor.start("offer-checks", new Supervisor.Policy.Restart(RESTART_DELAY), checker::run);
         supervisor.start("commands", new Supervisor.Policy.Required(), this::runCommands);
+        LOG.info(settings.name() + ": running on " + transport.localAddress() + " as " + transport.localId().shortForm()
+                + ", games in " + library.gameDirectory() + " (" + library.snapshot().games().size() + ")");
         setStatus(RuntimeStatus.running(library.notices()));
         publish(false);
     }

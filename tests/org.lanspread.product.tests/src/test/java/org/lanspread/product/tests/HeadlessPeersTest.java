@@ -389,7 +389,7 @@ class HeadlessPeersTest {
     }
 
     @Test
-    void aSecondRuntimeOnTheSameStateIsRefusedAndSigtermEndsTheFirstWithZero() throws Exception {
+    void aSecondRuntimeOnTheSameStateIsRefusedSigtermEndsTheFirstAndItsLogFileHasTheRun() throws Exception {
         Path root = root("state-lock");
         HeadlessPeer seed = peer(root, "seed", "");
         game(seed.games, "doom", "1.9", 2 * MIB, 9);
@@ -405,6 +405,10 @@ class HeadlessPeersTest {
             leech.start(List.of(seed), "download", "doom", "--wait", "30");
             assertEquals(0, leech.await(60), "the first one still serves:\n" + leech.output());
             assertEquals(0, seed.terminate(), "a clean stop on SIGTERM:\n" + seed.output());
+            // The log file in LANSPREAD_DATA/logs has the whole run; the refused second start did not take it over.
+            String log = Files.readString(seed.data.resolve("logs/lanspread.0.log"));
+            assertTrue(log.contains("INFO RuntimeCore: seed: running on "), log);
+            assertFalse(log.contains("is in use"), "the refused start wrote a file of its own:\n" + log);
             second.start(List.of(), "games", "--wait", "0");
             assertEquals(0, second.await(60), "free again once the first stopped:\n" + second.output());
         } finally {
