@@ -25,8 +25,6 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.swt.widgets.Menu;
-import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
@@ -153,7 +151,7 @@ public class GamesPart {
         table.addListener(SWT.DefaultSelection, e -> runMainAction(selected()));
         table.addListener(SWT.EraseItem, this::eraseState);
         table.addListener(SWT.PaintItem, this::paintState);
-        contextMenu();
+        GamesContextMenu.attach(viewer.getTable(), this::selected, this::send, runtime != null);
         refresh();
         if (runtime != null) {
             showStatus(runtime.status());
@@ -239,36 +237,6 @@ public class GamesPart {
     }
 
     // ------------------------------------------------------------------ actions
-
-    private void contextMenu() {
-        Menu menu = new Menu(viewer.getTable());
-        MenuItem uninstall = item(menu, "Uninstall", game -> send(new RuntimeCommand.Uninstall(game.id()),
-                "Uninstalling " + game.name()));
-        MenuItem cancel = item(menu, "Cancel", game -> send(new RuntimeCommand.Cancel(game.id()),
-                "Cancelling " + game.name()));
-        MenuItem discard = item(menu, "Remove partial download", game -> send(
-                new RuntimeCommand.DiscardPartialDownload(game.id()), "Removing the partial download of "
-                        + game.name()));
-        menu.addListener(SWT.Show, e -> {
-            GameView game = selected();
-            uninstall.setEnabled(runtime != null && GameActions.canUninstall(game));
-            cancel.setEnabled(runtime != null && game != null && game.state().busy());
-            discard.setEnabled(runtime != null && game != null && game.state() == GameState.INCOMPLETE);
-        });
-        viewer.getTable().setMenu(menu);
-    }
-
-    private MenuItem item(Menu menu, String text, java.util.function.Consumer<GameView> action) {
-        MenuItem item = new MenuItem(menu, SWT.PUSH);
-        item.setText(text);
-        item.addListener(SWT.Selection, e -> {
-            GameView game = selected();
-            if (game != null) {
-                action.accept(game);
-            }
-        });
-        return item;
-    }
 
     /** The selected game as the newest snapshot has it. */
     GameView selected() {
