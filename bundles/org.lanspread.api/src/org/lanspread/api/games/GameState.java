@@ -18,6 +18,12 @@ public enum GameState {
     UPDATING,
     /** local/ is being removed. */
     UNINSTALLING,
+    /**
+     * The game folder is being removed (its install and its download).
+     *
+     * @since 0.5
+     */
+    DELETING,
     /** local/ present but no download: it cannot be served to peers. */
     LOCAL_ONLY,
     /** A folder without a complete download or an install, e.g. an interrupted download (it resumes). */
@@ -34,6 +40,7 @@ public enum GameState {
 
     /** Whether an operation is running on the game. */
     public boolean busy() {
-        return this == DOWNLOADING || this == INSTALLING || this == UPDATING || this == UNINSTALLING;
+        return this == DOWNLOADING || this == INSTALLING || this == UPDATING || this == UNINSTALLING
+                || this == DELETING;
     }
 }

@@ -9,5 +9,11 @@ public enum OperationKind {
     /** Fetching a newer version, then unpacking it beside the old install and swapping. */
     UPDATE,
     /** Removing local/. */
-    UNINSTALL
+    UNINSTALL,
+    /**
+     * Removing the whole game folder (install and download).
+     *
+     * @since 0.5
+     */
+    DELETE
 }

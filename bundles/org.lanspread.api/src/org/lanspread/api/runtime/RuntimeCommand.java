@@ -49,6 +49,21 @@ public sealed interface RuntimeCommand<R> {
     }
 
     /**
+     * Deletes the game from this machine: its install, its downloaded archives and version.ini, and any partial
+     * download, freeing the space (peers can send it again). Refused while an operation runs on the game. The
+     * folder is first renamed to a hidden name (the commit point: it is gone from the library at once), then
+     * removed; a crash in between is finished by the next start's recovery. The outcome's message says how much was
+     * freed; NOTHING_TO_DO when the game has no folder here.
+     *
+     * @since 0.6
+     */
+    record Delete(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Delete {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
      * Cancels the game's active operation (between chunks or entries, never mid-write); completes with whether
      * there was one. A cancelled download keeps its verified chunks and resumes later.
      */

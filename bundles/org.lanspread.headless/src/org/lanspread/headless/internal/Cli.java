@@ -7,26 +7,29 @@ import java.util.Set;
 /**
  * The headless command line: {@code <command> [game] [--wait seconds] [--peers n]}.
  *
- * @param command     serve, peers, games, download, install, update, uninstall or help
+ * @param command     serve, peers, games, download, install, update, uninstall, discard, delete, launchers or help
  * @param gameId      the game, for the game commands
  * @param waitSeconds how long to wait for peers first (0: not at all)
  * @param peers       how many peers offering the game a game command waits for (within waitSeconds) before it starts
  * @param fetch       for serve: games to download while serving (and serve on)
  * @param fetchAt     for serve --fetch: when the downloads start (epoch milliseconds), or 0 for at once
+ * @param yes         for delete: confirmed on the command line (--yes), so not asked
  */
-record Cli(String command, String gameId, int waitSeconds, int peers, List<String> fetch, long fetchAt) {
+record Cli(String command, String gameId, int waitSeconds, int peers, List<String> fetch, long fetchAt,
+        boolean yes) {
 
     Cli {
         fetch = List.copyOf(fetch);
     }
 
     Cli(String command, String gameId, int waitSeconds, int peers) {
-        this(command, gameId, waitSeconds, peers, List.of(), 0);
+        this(command, gameId, waitSeconds, peers, List.of(), 0, false);
     }
 
-    static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard");
+    static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard",
+            "delete");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
-            "uninstall", "discard", "launchers");
+            "uninstall", "discard", "delete", "launchers");
 
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
@@ -40,6 +43,8 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
               update GAME           fetch the newest version of GAME and reinstall it
               uninstall GAME        remove GAME's install (the download stays)
               discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
+              delete GAME [--yes]   remove GAME from this machine: its install and its download (asks first;
+                                    without a terminal, --yes confirms)
               launchers             list the game launchers installed (plug-ins included), the one Play tries first first
             Game commands wait up to --wait seconds (default 20) for --peers peers (default 1) offering the game;
             when fewer come, they start with those there are.
@@ -54,9 +59,12 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
         int peers = 1;
         List<String> fetch = new ArrayList<>();
         long fetchAt = 0;
+        boolean yes = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--wait")) {
+            if (arg.equals("--yes")) {
+                yes = true;
+            } else if (arg.equals("--wait")) {
                 if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,4}")) {
                     throw new IllegalArgumentException("--wait needs a number of seconds");
                 }
@@ -103,6 +111,9 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
         if ((!fetch.isEmpty() || fetchAt > 0) && !command.equals("serve")) {
             throw new IllegalArgumentException("--fetch and --fetch-at go with serve, not " + command);
         }
+        if (yes && !command.equals("delete")) {
+            throw new IllegalArgumentException("--yes goes with delete, not " + command);
+        }
         if (fetchAt > 0 && fetch.isEmpty()) {
             throw new IllegalArgumentException("--fetch-at needs a --fetch GAME");
         }
@@ -113,9 +124,9 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
             }
         }
         if (wait < 0) {
-            wait = command.equals("uninstall") || command.equals("discard") ? 0
+            wait = command.equals("uninstall") || command.equals("discard") || command.equals("delete") ? 0
                     : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? fetch.isEmpty() ? 0 : 20 : 5;
         }
-        return new Cli(command, game, wait, peers, fetch, fetchAt);
+        return new Cli(command, game, wait, peers, fetch, fetchAt, yes);
     }
 }

@@ -85,6 +85,7 @@ public class HeadlessApplication implements IApplication {
                 case "peers" -> peers(runtime, cli.waitSeconds());
                 case "games" -> games(runtime, cli.waitSeconds());
                 case "discard" -> discard(runtime, cli.gameId());
+                case "delete" -> confirmed(runtime, cli) ? operate(runtime, cli) : CANCELLED;
                 case "launchers" -> launchers();
                 default -> operate(runtime, cli);
             };
@@ -276,6 +277,32 @@ public class HeadlessApplication implements IApplication {
         }
     }
 
+    /**
+     * Whether a delete may go ahead: --yes, or "y" at the terminal's question. Without either there is no way to
+     * ask: refused with how to confirm (a usage error, before anything is removed).
+     */
+    private boolean confirmed(PeerRuntime runtime, Cli cli) {
+        if (cli.yes()) {
+            return true;
+        }
+        String id = cli.gameId();
+        GameView game = runtime.snapshot().games().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
+        String what = id + " (" + (game == null ? "not on this machine" : game.state().name().toLowerCase(Locale.ROOT)
+                .replace('_', ' ') + ", " + game.sizeBytes() + " bytes of archives") + ") from "
+                + runtime.gameDirectory().resolve(id);
+        java.io.Console console = System.console();
+        if (console == null) {
+            throw new IllegalArgumentException("delete removes " + what + ", install and download, for good: "
+                    + "add --yes to confirm");
+        }
+        String answer = console.readLine("Delete %s, install and download? [y/N] ", what);
+        if (answer != null && answer.strip().matches("(?i)y|yes")) {
+            return true;
+        }
+        out.println("not deleted: " + id);
+        return false;
+    }
+
     private static String dash(String value) {
         return value == null ? "-" : value;
     }
@@ -298,6 +325,7 @@ public class HeadlessApplication implements IApplication {
             case "download" -> new RuntimeCommand.Download(id);
             case "install" -> new RuntimeCommand.Install(id);
             case "update" -> new RuntimeCommand.Update(id);
+            case "delete" -> new RuntimeCommand.Delete(id);
             default -> new RuntimeCommand.Uninstall(id);
         };
         out.println(cli.command() + " " + id);

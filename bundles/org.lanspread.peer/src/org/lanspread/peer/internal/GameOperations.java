@@ -185,6 +185,24 @@ final class GameOperations {
         });
     }
 
+    void delete(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        Path folder = libraries.get().gameDirectory().resolve(gameId);
+        if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            result.complete(new OperationOutcome(gameId, OperationKind.DELETE, Result.NOTHING_TO_DO, null,
+                    gameId + " is not on this machine"));
+            return;
+        }
+        LocalGame game = current(gameId);
+        String version = game == null ? null : game.downloadedVersion() != null ? game.downloadedVersion()
+                : game.installedVersion();
+        runOperation(gameId, OperationKind.DELETE, "removing", result, (guard, token, group) -> {
+            long freed = GameTransactions.delete(folder, guard);
+            return new OperationOutcome(gameId, OperationKind.DELETE, Result.COMPLETED, version,
+                    String.format(java.util.Locale.ROOT, "%s was deleted: %.1f MiB (%d bytes) freed", gameId,
+                            freed / 1048576.0, freed));
+        });
+    }
+
     /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
     private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
             OperationKind kind) throws Download.DownloadException, InterruptedException, IOException {

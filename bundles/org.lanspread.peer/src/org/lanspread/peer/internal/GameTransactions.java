@@ -47,6 +47,8 @@ final class GameTransactions {
     static final String OLD = ".local.old";
     static final String TRASH = ".local.trash";
     static final String MARKER = ".lanspread.json";
+    /** A deleted game's folder is renamed to "." + id + this, then removed (recovery finishes a crashed delete). */
+    static final String DELETING = ".deleting";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern OLD_STYLE = Pattern.compile("(?i)(.+)\\.r(\\d{2,3})");
 
@@ -171,6 +173,19 @@ final class GameTransactions {
         Files.deleteIfExists(folder.resolve(JOURNAL));
     }
 
+    /**
+     * Deletes the whole game folder: renamed to a hidden name first (the commit point: the library no longer sees
+     * the game), then removed.
+     *
+     * @return the bytes freed
+     */
+    static long delete(Path folder, OperationState.Guard guard) throws IOException {
+        guard.phase(OperationKind.DELETE, "removing", 0);
+        Path doomed = folder.resolveSibling("." + folder.getFileName() + DELETING);
+        long freed = Trees.delete(doomed); // what an earlier crash left
+        Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
+        return freed + Trees.delete(doomed);
+    }
 
     static boolean isOldStyleVolume(String name) {
         return OLD_STYLE.matcher(name).matches();
@@ -213,6 +228,18 @@ final class GameTransactions {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(gameDirectory)) {
             for (Path folder : folders) {
                 String id = folder.getFileName().toString();
+                String deleted = id.startsWith(".") && id.endsWith(DELETING) && id.length() > 1 + DELETING.length()
+                        ? id.substring(1, id.length() - DELETING.length()) : null;
+                if (deleted != null && !active.contains(deleted)) {
+                    try {
+                        Trees.delete(folder);
+                        repaired.add(deleted + ": finished an interrupted delete");
+                    } catch (IOException e) {
+                        repaired.add(deleted + ": could not finish an interrupted delete of " + folder + ": "
+                                + Supervisor.describe(e));
+                    }
+                    continue;
+                }
                 if (id.startsWith(".") || active.contains(id) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }

@@ -446,6 +446,7 @@ final class RuntimeCore {
             case RuntimeCommand.Install i -> games.install(i.gameId(), any);
             case RuntimeCommand.Update u -> games.update(u.gameId(), any);
             case RuntimeCommand.Uninstall u -> games.uninstall(u.gameId(), any);
+            case RuntimeCommand.Delete d -> games.delete(d.gameId(), any);
         }
     }
 

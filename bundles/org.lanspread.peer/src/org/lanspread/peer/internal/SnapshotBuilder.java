@@ -68,6 +68,7 @@ final class SnapshotBuilder {
                 case INSTALL -> GameState.INSTALLING;
                 case UPDATE -> GameState.UPDATING;
                 case UNINSTALL -> GameState.UNINSTALLING;
+                case DELETE -> GameState.DELETING;
             };
         }
         if (game == null) {

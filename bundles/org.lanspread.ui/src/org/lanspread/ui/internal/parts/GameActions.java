@@ -34,7 +34,7 @@ final class GameActions {
             case UPDATE_AVAILABLE -> Main.UPDATE;
             case INSTALLED, LOCAL_ONLY -> Main.PLAY;
             case ON_PEERS, DOWNLOADED, INCOMPLETE -> Main.INSTALL;
-            case BROKEN, DAMAGED -> Main.NONE;
+            case BROKEN, DAMAGED, DELETING -> Main.NONE; // a delete is not cancelled: it is committed at once
         };
     }
 
@@ -46,6 +46,26 @@ final class GameActions {
             case CANCEL -> new RuntimeCommand.Cancel(gameId);
             case PLAY, NONE -> null;
         };
+    }
+
+    /** Delete is offered for any game with a folder here and no operation running. */
+    static boolean canDelete(GameView game) {
+        return game != null && game.state() != GameState.ON_PEERS && !game.state().busy();
+    }
+
+    /** What the user confirms before a delete (names the game, what goes, and that peers can send it again). */
+    static String deleteQuestion(GameView game, java.nio.file.Path gameDirectory) {
+        String folder = gameDirectory == null ? game.id() : gameDirectory.resolve(game.id()).toString();
+        String what = switch (game.state()) {
+            case INSTALLED, UPDATE_AVAILABLE -> "its install and its downloaded archives (" + size(game.sizeBytes())
+                    + ")";
+            case LOCAL_ONLY -> "its install (there is no download to serve it from)";
+            case INCOMPLETE -> "what was downloaded so far";
+            default -> "its downloaded archives (" + size(game.sizeBytes()) + ")";
+        };
+        return "Delete " + game.name() + " from this machine?\n\nThis removes " + what + ": the folder " + folder
+                + " and everything in it, saves included. " + (game.peerCount() > 0 ? game.peerCount()
+                        + " peer(s) on the LAN have it and can send it again." : "No peer on the LAN has it now.");
     }
 
     /** Uninstall is offered for an installed game with no operation running. */

@@ -151,7 +151,8 @@ public class GamesPart {
         table.addListener(SWT.DefaultSelection, e -> runMainAction(selected()));
         table.addListener(SWT.EraseItem, this::eraseState);
         table.addListener(SWT.PaintItem, this::paintState);
-        GamesContextMenu.attach(viewer.getTable(), this::selected, this::send, runtime != null);
+        GamesContextMenu.attach(viewer.getTable(), this::selected, this::send, runtime != null,
+                () -> runtime == null ? null : runtime.gameDirectory());
         refresh();
         if (runtime != null) {
             showStatus(runtime.status());

@@ -166,6 +166,103 @@ class GamesPartTest {
         assertTrue(!Files.exists(quake.resolve("local")));
     }
 
+    @Test
+    void deleteAsksFirstThenRemovesTheInstallAndTheDownload(@TempDir Path games) throws Exception {
+        Path quake = Files.createDirectories(games.resolve("quake3"));
+        org.lanspread.testing.rar.RarWriter.rar5().randomFile("baseq3/pak0.pk3", 3 << 20, 2).write(quake, "quake3");
+        Files.writeString(quake.resolve("version.ini"), "20240315\n");
+        PeerRuntime runtime = org.lanspread.testing.osgi.Runtimes.awaitStarted();
+        runtime.submit(new RuntimeCommand.SetGameDir(games)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        runtime.submit(new RuntimeCommand.Install("quake3")).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        GamesPart part = make(EclipseContextFactory.getServiceContext(
+                FrameworkUtil.getBundle(GamesPart.class).getBundleContext()));
+        Table table = part.viewer().getTable();
+        until("the installed game", () -> state(table, "Quake III Arena").equals("installed"));
+        select(part, "quake3");
+        var menu = table.getMenu();
+        menu.notifyListeners(org.eclipse.swt.SWT.Show, new org.eclipse.swt.widgets.Event());
+        var delete = java.util.Arrays.stream(menu.getItems()).filter(i -> i.getText().equals("Delete…"))
+                .findFirst().orElseThrow();
+        assertTrue(delete.isEnabled());
+
+        String[] asked = new String[1];
+        answer("Cancel", asked, null);
+        delete.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertTrue(asked[0] != null && asked[0].contains("Delete Quake III Arena from this machine?")
+                && asked[0].contains(quake.toString()) && asked[0].contains("install and its downloaded archives"),
+                "the question names the game, its folder and what goes: " + asked[0]);
+        assertTrue(Files.isRegularFile(quake.resolve("local/baseq3/pak0.pk3")) && Files.exists(quake.resolve(
+                "version.ini")), "Cancel deletes nothing");
+
+        answer("Delete", asked, "delete-question");
+        delete.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        until("the row to go", () -> state(table, "Quake III Arena").startsWith("(no row"));
+        assertTrue(!Files.exists(quake), "the whole folder is gone");
+        until("the outcome message", () -> part.messageLabel().getText().contains("quake3 was deleted"));
+    }
+
+    /** Answers the next dialog with the button {@code label}; keeps its message (and a screenshot of it). */
+    private void answer(String label, String[] asked, String screenshot) {
+        display.timerExec(300, () -> {
+            for (Shell dialog : display.getShells()) {
+                if (dialog != shell && dialog.isVisible() && dialog.getText().startsWith("Delete ")) {
+                    asked[0] = texts(dialog);
+                    if (screenshot != null) {
+                        capture(dialog, screenshot);
+                    }
+                    button(dialog, label).notifyListeners(org.eclipse.swt.SWT.Selection,
+                            new org.eclipse.swt.widgets.Event());
+                    return;
+                }
+            }
+            answer(label, asked, screenshot); // not open yet
+        });
+    }
+
+    private static String texts(Composite parent) {
+        StringBuilder out = new StringBuilder();
+        for (var child : parent.getChildren()) {
+            if (child instanceof Label label) {
+                out.append(label.getText()).append('\n');
+            } else if (child instanceof Composite inner) {
+                out.append(texts(inner));
+            }
+        }
+        return out.toString();
+    }
+
+    private static org.eclipse.swt.widgets.Button button(Composite parent, String label) {
+        for (var child : parent.getChildren()) {
+            if (child instanceof org.eclipse.swt.widgets.Button b && b.getText().equals(label)) {
+                return b;
+            } else if (child instanceof Composite inner) {
+                var found = button(inner, label);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void capture(Shell dialog, String name) {
+        try {
+            var gc = new org.eclipse.swt.graphics.GC(display);
+            var bounds = dialog.getBounds();
+            var image = new org.eclipse.swt.graphics.Image(display, bounds.width, bounds.height);
+            gc.copyArea(image, bounds.x, bounds.y);
+            gc.dispose();
+            var loader = new org.eclipse.swt.graphics.ImageLoader();
+            loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
+            Path file = Path.of("target", "screenshots", name + ".png");
+            Files.createDirectories(file.getParent());
+            loader.save(file.toString(), org.eclipse.swt.SWT.IMAGE_PNG);
+            image.dispose();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * A real failure of the Required transport service: the kernel aborts the runtime's UDP socket (sock_diag
      * SOCK_DESTROY through {@code ss -K}, as when the address it listens on goes away). The banner names the

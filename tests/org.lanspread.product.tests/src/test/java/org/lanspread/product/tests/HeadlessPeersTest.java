@@ -361,6 +361,33 @@ class HeadlessPeersTest {
     }
 
     @Test
+    void deleteWithoutATerminalWantsYesThenRemovesTheInstallAndTheDownload() throws Exception {
+        Path root = root("delete");
+        HeadlessPeer owner = peer(root, "owner", "");
+        game(owner.games, "doom", "1.9", 4 * MIB, 12);
+        try {
+            owner.start(List.of(), "install", "doom");
+            assertEquals(0, owner.await(60), owner.output());
+            assertTrue(Files.isDirectory(owner.games.resolve("doom/local")));
+
+            owner.start(List.of(), "delete", "doom"); // no terminal to ask on
+            assertEquals(2, owner.await(60), owner.output());
+            assertTrue(owner.output().contains("add --yes to confirm")
+                    && owner.output().contains(owner.games.resolve("doom").toString()), owner.output());
+            assertTrue(Files.isDirectory(owner.games.resolve("doom/local"))
+                    && Files.exists(owner.games.resolve("doom/version.ini")), "nothing was removed");
+
+            owner.start(List.of(), "delete", "doom", "--yes");
+            assertEquals(0, owner.await(60), owner.output());
+            assertTrue(owner.output().contains("completed: doom was deleted: ") && owner.output().contains("freed"),
+                    owner.output());
+            assertFalse(Files.exists(owner.games.resolve("doom")), "the whole folder is gone");
+        } finally {
+            owner.close();
+        }
+    }
+
+    @Test
     void aDamagedStateDatabaseIsRebuiltAndThePeerServes() throws Exception {
         Path root = root("damaged-state");
         HeadlessPeer seed = peer(root, "seed", "");
