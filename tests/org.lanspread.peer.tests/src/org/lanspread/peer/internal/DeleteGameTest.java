@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lanspread.api.games.GameState;
-import org.lanspread.api.games.GameView;
 import org.lanspread.api.games.OperationKind;
 import org.lanspread.api.runtime.OperationOutcome;
 import org.lanspread.api.runtime.OperationOutcome.Result;
@@ -31,10 +30,6 @@ class DeleteGameTest {
     @TempDir
     Path dir;
 
-    private static GameView view(TestPeer peer, String id) {
-        return peer.core.snapshot().games().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
-    }
-
     @Test
     void deleteFreesInstallAndDownloadEndsTheOfferIsRefusedDuringAnOperationAndACrashIsFinished() throws Exception {
         try (TestPeer seed = TestPeer.builder(dir, "seed").uploads(new UploadLimits(0, 4 * MIB, 0)).create()) {
@@ -45,20 +40,20 @@ class DeleteGameTest {
             Files.writeString(crashed.resolve("ut.exe"), "half deleted");
             seed.core.start();
             assertFalse(Files.exists(seed.games.resolve(".ut.deleting")), "recovery finished the delete");
-            assertNull(view(seed, "ut"));
+            assertNull(seed.game("ut"));
             assertEquals(Result.COMPLETED, seed.run(new RuntimeCommand.Install("quake3")).result());
-            assertEquals(GameState.INSTALLED, view(seed, "quake3").state());
+            assertEquals(GameState.INSTALLED, seed.game("quake3").state());
 
             try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(seed).start()) {
                 leech.awaitOffered("quake3", 1);
                 leech.awaitOffered("doom", 1);
                 Future<OperationOutcome> download = leech.core.submit(new RuntimeCommand.Download("doom"));
-                TestPeer.await("the download to be under way", 30, () -> view(leech, "doom").operation() != null
-                        && view(leech, "doom").operation().bytesDone() > 0);
+                TestPeer.await("the download to be under way", 30, () -> leech.game("doom").operation() != null
+                        && leech.game("doom").operation().bytesDone() > 0);
                 ExecutionException refused = assertThrows(ExecutionException.class,
                         () -> leech.core.submit(new RuntimeCommand.Delete("doom")).get(10, TimeUnit.SECONDS));
                 assertTrue(refused.getCause() instanceof OperationRefusedException, refused.toString());
-                assertEquals(GameState.DOWNLOADING, view(leech, "doom").state(), "the download goes on");
+                assertEquals(GameState.DOWNLOADING, leech.game("doom").state(), "the download goes on");
 
                 OperationOutcome deleted = seed.run(new RuntimeCommand.Delete("quake3"));
                 System.out.println("[delete] " + deleted.message());
@@ -70,18 +65,18 @@ class DeleteGameTest {
                     assertEquals(java.util.List.of(), left.filter(p -> p.getFileName().toString().contains("quake3"))
                             .toList(), "nothing of it is left, hidden or not");
                 }
-                assertNull(view(seed, "quake3"), "gone from the library");
+                assertNull(seed.game("quake3"), "gone from the library");
                 TestPeer.await("the other peer to stop seeing it offered", 10,
-                        () -> view(leech, "quake3") == null || view(leech, "quake3").peerCount() == 0);
+                        () -> leech.game("quake3") == null || leech.game("quake3").peerCount() == 0);
                 assertEquals(Result.NOTHING_TO_DO, seed.run(new RuntimeCommand.Delete("quake3")).result());
 
                 // The leech's partial download, once cancelled, is deleted with its staging.
                 assertTrue(leech.run(new RuntimeCommand.Cancel("doom")));
                 assertEquals(Result.CANCELLED, download.get(30, TimeUnit.SECONDS).result());
-                assertEquals(GameState.INCOMPLETE, view(leech, "doom").state());
+                assertEquals(GameState.INCOMPLETE, leech.game("doom").state());
                 assertEquals(Result.COMPLETED, leech.run(new RuntimeCommand.Delete("doom")).result());
                 assertFalse(Files.exists(leech.games.resolve("doom")));
-                assertEquals(GameState.ON_PEERS, view(leech, "doom").state(), "still on the seed");
+                assertEquals(GameState.ON_PEERS, leech.game("doom").state(), "still on the seed");
             }
         }
     }

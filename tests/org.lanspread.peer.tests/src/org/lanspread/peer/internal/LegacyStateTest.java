@@ -25,10 +25,6 @@ class LegacyStateTest {
     @TempDir
     Path dir;
 
-    private static GameView view(TestPeer peer, String id) {
-        return peer.core.snapshot().games().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
-    }
-
     @Test
     void theOldStateFileIsImportedOnceAtTheFirstStartAndTheDiskDecides() throws Exception {
         try (TestPeer other = TestPeer.builder(dir, "other").start()) {
@@ -46,9 +42,9 @@ class LegacyStateTest {
                     """);
             try (peer) {
                 peer.core.start();
-                assertEquals("1", view(peer, "ut").installedVersion(), "the old install's version was taken");
-                assertEquals("2", view(peer, "ut").localVersion());
-                GameView ghost = view(peer, "ghost");
+                assertEquals("1", peer.game("ut").installedVersion(), "the old install's version was taken");
+                assertEquals("2", peer.game("ut").localVersion());
+                GameView ghost = peer.game("ghost");
                 assertTrue(ghost == null || ghost.state() == GameState.ON_PEERS,
                         "a game the disk lacks is not shown as downloaded: " + ghost);
                 assertFalse(Files.exists(json), "read once");
@@ -58,7 +54,7 @@ class LegacyStateTest {
                         "the import is reported with what it took and what it did not: " + notices);
 
                 other.awaitOffered("ut", 1);
-                assertNull(view(other, "ghost"), "never announced");
+                assertNull(other.game("ghost"), "never announced");
             }
 
             // A state file that turns up once the database exists is not imported: the database is the state now.
@@ -66,7 +62,7 @@ class LegacyStateTest {
                     "{\"games\": [{\"id\": \"ut\", \"installed_version\": \"0.9\"}]}");
             Files.delete(peer.games.resolve("ut/local/.lanspread.json"));
             try (TestPeer again = TestPeer.builder(dir, "peer").seeds(other).start()) {
-                assertNull(view(again, "ut").installedVersion(), "the file was not read a second time");
+                assertNull(again.game("ut").installedVersion(), "the file was not read a second time");
                 assertTrue(Files.exists(again.state.resolve("library.json")), "and was left alone");
             }
         }

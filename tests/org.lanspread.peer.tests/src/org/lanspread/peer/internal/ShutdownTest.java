@@ -48,12 +48,20 @@ class ShutdownTest {
     @TempDir
     Path dir;
 
-    private static GameView view(TestPeer peer, String id) {
-        return peer.core.snapshot().games().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
+    /** Why each peer's session with {@code peer} ended first, as its transport reports it. */
+    private static Map<PeerId, PeerListener.GoneReason> goneReasons(TestPeer peer) {
+        Map<PeerId, PeerListener.GoneReason> gone = new ConcurrentHashMap<>();
+        peer.core.transport().addListener(new PeerListener() {
+            @Override
+            public void peerGone(PeerId other, GoneReason reason, String detail) {
+                gone.putIfAbsent(other, reason);
+            }
+        });
+        return gone;
     }
 
     private static long done(TestPeer peer, String id) {
-        GameView game = view(peer, id);
+        GameView game = peer.game(id);
         ActiveOperation op = game == null ? null : game.operation();
         return op == null ? -1 : op.bytesDone();
     }
@@ -97,13 +105,7 @@ class ShutdownTest {
         try (TestPeer stays = TestPeer.builder(dir, "stays").uploads(new UploadLimits(0, 4 * MIB, 0)).create()) {
             TestPeer.seedGame(stays.games, "doom", "1.9", 48 * MIB, 1);
             stays.core.start();
-            Map<PeerId, PeerListener.GoneReason> gone = new ConcurrentHashMap<>();
-            stays.core.transport().addListener(new PeerListener() {
-                @Override
-                public void peerGone(PeerId peer, GoneReason reason, String detail) {
-                    gone.putIfAbsent(peer, reason);
-                }
-            });
+            Map<PeerId, PeerListener.GoneReason> gone = goneReasons(stays);
 
             TestPeer leaves = TestPeer.builder(dir, "leaves").seeds(stays).extractor("paced").create();
             TestPeer.seedGame(leaves.games, "quake3", "1", 96 * MIB, 2);
@@ -141,8 +143,8 @@ class ShutdownTest {
             // The next start finds both where they were left: quake3 downloaded, doom resumable from its journal.
             try (TestPeer again = TestPeer.builder(dir, "leaves").seeds(stays).create()) {
                 again.core.start();
-                assertEquals(GameState.DOWNLOADED, view(again, "quake3").state());
-                assertEquals(GameState.INCOMPLETE, view(again, "doom").state());
+                assertEquals(GameState.DOWNLOADED, again.game("quake3").state());
+                assertEquals(GameState.INCOMPLETE, again.game("doom").state());
                 again.awaitOffered("doom", 1);
                 OperationOutcome resumed = again.run(new RuntimeCommand.Download("doom"));
                 assertEquals(Result.COMPLETED, resumed.result(), resumed.message());
@@ -186,13 +188,7 @@ class ShutdownTest {
                     }
                 }, new Hashtable<>());
         try (TestPeer stays = TestPeer.builder(dir, "stays").start()) {
-            Map<PeerId, PeerListener.GoneReason> gone = new ConcurrentHashMap<>();
-            stays.core.transport().addListener(new PeerListener() {
-                @Override
-                public void peerGone(PeerId peer, GoneReason reason, String detail) {
-                    gone.putIfAbsent(peer, reason);
-                }
-            });
+            Map<PeerId, PeerListener.GoneReason> gone = goneReasons(stays);
             TestPeer leaves = TestPeer.builder(dir, "leaves").seeds(stays).extractor("stuck").create();
             TestPeer.seedGame(leaves.games, "quake3", "1", 4 * MIB, 3);
             leaves.core.start();
@@ -231,7 +227,7 @@ class ShutdownTest {
                 again.core.start();
                 TestPeer.await("the runtime to run", 20, () -> again.core.status().state()
                         == org.lanspread.api.runtime.RuntimeStatus.State.RUNNING);
-                assertEquals(GameState.DOWNLOADED, view(again, "quake3").state(), "rolled back, not installed");
+                assertEquals(GameState.DOWNLOADED, again.game("quake3").state(), "rolled back, not installed");
                 assertFalse(Files.exists(again.games.resolve("quake3/local")));
             }
         } finally {

@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.catalog.GameCatalog;
 import org.lanspread.api.discovery.PeerDiscoveryFactory;
+import org.lanspread.api.games.GameView;
 import org.lanspread.api.library.GameLibraryFactory;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.transport.PeerTransportFactory;
@@ -254,6 +255,11 @@ final class TestPeer implements AutoCloseable {
     void awaitOffered(String gameId, int count) throws InterruptedException {
         await(name + " to see " + count + " peer(s) offering " + gameId, 20, () -> core.snapshot().games().stream()
                 .anyMatch(g -> g.id().equals(gameId) && g.peerCount() >= count));
+    }
+
+    /** The game as this peer's newest snapshot has it, or null. */
+    GameView game(String id) {
+        return core.snapshot().games().stream().filter(g -> g.id().equals(id)).findFirst().orElse(null);
     }
 
     List<Posted> events(String topic) {
