@@ -11,9 +11,17 @@ import org.lanspread.api.games.OperationKind;
  * @param kind    the operation (for an install that had to download first: {@link OperationKind#INSTALL})
  * @param result  how it ended
  * @param version the version downloaded or installed, or {@code null}
- * @param message what happened, for people (names the file or peer on failure)
+ * @param message what happened, in detail (figures, files, peers: for the log and the Details part)
+ * @param summary the same for a player at a glance, e.g. "Doom 1.9 is installed — 16 MiB in 4 s from demo-seed"
+ *                (the game's name from the catalog); the message when none was made. Since 0.6
  */
-public record OperationOutcome(String gameId, OperationKind kind, Result result, String version, String message) {
+public record OperationOutcome(String gameId, OperationKind kind, Result result, String version, String message,
+        String summary) {
+
+    /** An outcome whose summary is its message (the runtime adds a summary when the operation ends). */
+    public OperationOutcome(String gameId, OperationKind kind, Result result, String version, String message) {
+        this(gameId, kind, result, version, message, null);
+    }
 
     /** How an operation ended. */
     public enum Result {
@@ -33,5 +41,16 @@ public record OperationOutcome(String gameId, OperationKind kind, Result result,
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(message, "message");
+        summary = summary == null || summary.isBlank() ? message : summary;
+    }
+
+    /** This outcome with {@code text} as its summary. @since 0.6 */
+    public OperationOutcome withSummary(String text) {
+        return new OperationOutcome(gameId, kind, result, version, message, text);
+    }
+
+    /** Whether a summary other than the message was made. @since 0.6 */
+    public boolean summarized() {
+        return !summary.equals(message);
     }
 }

@@ -3,7 +3,9 @@ package org.lanspread.peer.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,8 @@ final class GameOperations {
     private final ServedContent served;
     private final Runnable publish;
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+    /** The names of the peers the game's last download of this operation received data from (for its summary). */
+    private final Map<String, List<String>> fetchedFrom = new ConcurrentHashMap<>();
 
     GameOperations(RuntimeDependencies deps, Supplier<GameLibrary> libraries, Supplier<PeerConnections> connections,
             Supplier<RuntimeSettings> settings, PeerDirectory directory, OperationState operations,
@@ -197,9 +201,11 @@ final class GameOperations {
                 : game.installedVersion();
         runOperation(gameId, OperationKind.DELETE, "removing", result, (guard, token, group) -> {
             long freed = GameTransactions.delete(folder, guard);
-            return new OperationOutcome(gameId, OperationKind.DELETE, Result.COMPLETED, version,
+            OperationOutcome deleted = new OperationOutcome(gameId, OperationKind.DELETE, Result.COMPLETED, version,
                     String.format(java.util.Locale.ROOT, "%s was deleted: %.1f MiB (%d bytes) freed", gameId,
                             freed / 1048576.0, freed));
+            String name = deps.catalog() == null ? gameId : deps.catalog().displayName(gameId);
+            return deleted.withSummary(OutcomeSummary.of(deleted, name, freed, Duration.ZERO, List.of()));
         });
     }
 
@@ -220,6 +226,11 @@ final class GameOperations {
             downloads.remove(gameId, download);
         }
         Download.Stats stats = download.stats();
+        if (stats != null) {
+            fetchedFrom.put(gameId, stats.fromPeers().entrySet().stream().filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<PeerId, Long>comparingByValue().reversed())
+                    .map(e -> directory.nameOf(e.getKey())).toList());
+        }
         String figures = stats == null ? "" : String.format(java.util.Locale.ROOT,
                 " (%d bytes, %d resumed, %d fetched, %d re-fetched, from %d peer(s)%s)", stats.totalBytes(),
                 stats.resumedBytes(), stats.fetchedBytes(), stats.refetchedBytes(), stats.peersUsed(),
@@ -313,6 +324,7 @@ final class GameOperations {
             CompletableFuture<Object> result, Work work) throws OperationRefusedException {
         TaskGroup group = operationsGroup.child(gameId);
         OperationState.Guard guard = operations.begin(gameId, kind, phase, group.token());
+        long begun = System.nanoTime();
         served.reannounce(gameId); // suppressed from what peers see while active
         deps.post(RuntimeTopics.OPERATION_STARTED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
                 reported.name()));
@@ -328,7 +340,7 @@ final class GameOperations {
                             LOG.log(Level.WARNING, reported.name().toLowerCase() + " of " + gameId + " failed: " + why,
                                     failure);
                         }
-                        finished(gameId, ended);
+                        ended = finished(gameId, ended, Duration.ofNanos(System.nanoTime() - begun));
                         group.release();
                         result.complete(ended);
                     });
@@ -338,17 +350,30 @@ final class GameOperations {
         }
     }
 
-    private void finished(String gameId, OperationOutcome outcome) {
+    /** Refreshes the game, adds the outcome's summary, logs and posts it; returns the outcome as posted. */
+    private OperationOutcome finished(String gameId, OperationOutcome ended, Duration took) {
         try {
             libraries.get().refresh(gameId); // this game only, never a full scan or recovery
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot refresh " + gameId + " after its operation: " + e.getMessage());
         }
+        List<String> peers = fetchedFrom.remove(gameId);
+        OperationOutcome outcome = ended;
+        if (!ended.summarized()) {
+            LocalGame game = current(gameId);
+            String name = deps.catalog() == null ? gameId : deps.catalog().displayName(gameId);
+            outcome = ended.withSummary(OutcomeSummary.of(ended, name, game == null ? 0 : game.downloadBytes(), took,
+                    peers == null ? List.of() : peers));
+        }
+        LOG.log(outcome.result() == Result.FAILED ? Level.WARNING : Level.INFO,
+                outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + gameId + ": "
+                        + outcome.result().name().toLowerCase(java.util.Locale.ROOT) + ": " + outcome.message());
         served.reannounce(gameId);
         publish.run(); // also when the library did not change (a rollback): clears the stale operation
         deps.post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
                 outcome.kind().name(), RuntimeTopics.RESULT, outcome.result().name(), RuntimeTopics.MESSAGE,
                 outcome.message(), RuntimeTopics.OUTCOME_PROPERTY, outcome));
+        return outcome;
     }
 
 }

@@ -237,6 +237,12 @@ final class PeerDirectory {
     record Best(AnnouncedGame game, int peers) {
     }
 
+    /** The name a peer gave in its hello (its short id while unknown, e.g. after it left). */
+    String nameOf(PeerId id) {
+        Peer peer = peers.get(id);
+        return peer == null || peer.name == null ? id.shortForm() : peer.name;
+    }
+
     List<PeerSummary> summaries() {
         return peers.values().stream().sorted(Comparator.comparing(p -> p.name == null ? "" : p.name))
                 .map(p -> new PeerSummary(p.id, p.name == null ? p.id.shortForm() : p.name, p.address,

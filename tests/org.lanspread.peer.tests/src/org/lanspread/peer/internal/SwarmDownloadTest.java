@@ -62,6 +62,10 @@ class SwarmDownloadTest {
                 OperationOutcome outcome = leech.run(new RuntimeCommand.Download("quake3"));
                 assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
                 assertEquals("20240315", outcome.version());
+                // The player's summary: the catalog's name, size, time and the peer; the figures stay in the message.
+                assertTrue(outcome.summary().matches(
+                        "Quake III Arena 20240315 is downloaded — 14 MiB in \\d+ s from seed"), outcome.summary());
+                assertTrue(outcome.message().contains(" resumed, "), outcome.message());
                 assertSameDownload(seed.games.resolve("quake3"), leech.games.resolve("quake3"));
                 GameView after = view(leech, "quake3");
                 assertEquals(GameState.DOWNLOADED, after.state());
@@ -75,6 +79,8 @@ class SwarmDownloadTest {
                 List<TestPeer.Posted> ended = leech.events(RuntimeTopics.OPERATION_ENDED);
                 assertEquals(1, ended.size());
                 assertEquals("COMPLETED", ended.get(0).properties().get(RuntimeTopics.RESULT));
+                assertEquals(outcome, ended.get(0).properties().get(RuntimeTopics.OUTCOME_PROPERTY),
+                        "the posted outcome carries the summary too");
             }
         }
     }

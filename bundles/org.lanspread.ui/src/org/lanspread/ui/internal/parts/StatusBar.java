@@ -182,8 +182,10 @@ public class StatusBar {
         }
         boolean bad = outcome.result() == OperationOutcome.Result.FAILED
                 || outcome.result() == OperationOutcome.Result.ALL_PEERS_GONE;
+        // A player reads the summary; the figures are in the tooltip (and the log).
         notify(bad ? "LanSpread: " + outcome.kind().name().toLowerCase(Locale.ROOT) + " failed" : "LanSpread",
-                outcome.message(), bad);
+                outcome.summary(), bad);
+        message.setToolTipText(outcome.message());
     }
 
     /** Peers disagree about the content of a version being downloaded: told at once, not only when it ends. */
@@ -237,6 +239,10 @@ public class StatusBar {
 
     String operationsText() {
         return operations.getText();
+    }
+
+    String messageTooltip() {
+        return message.getToolTipText();
     }
 
     String messageText() {

@@ -193,6 +193,15 @@ class WindowTest {
             post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.OUTCOME_PROPERTY,
                     outcome, RuntimeTopics.RESULT, "FAILED", RuntimeTopics.MESSAGE, outcome.message()));
             w.until("the notification", () -> w.status.messageText().equals(outcome.message()));
+            // A player reads the summary; the detailed figures are the tooltip.
+            OperationOutcome installed = new OperationOutcome("doom", OperationKind.INSTALL,
+                    OperationOutcome.Result.COMPLETED, "1.9", "doom 1.9 downloaded (16777491 bytes, 0 resumed, "
+                            + "16777491 fetched, 0 re-fetched, from 1 peer(s)); doom 1.9 installed",
+                    "Doom 1.9 is installed — 16 MiB in 4 s from demo-seed");
+            post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, "doom", RuntimeTopics.OUTCOME_PROPERTY,
+                    installed, RuntimeTopics.RESULT, "COMPLETED", RuntimeTopics.MESSAGE, installed.message()));
+            w.until("the summary", () -> w.status.messageText().equals(installed.summary()));
+            assertEquals(installed.message(), w.status.messageTooltip());
             String disagree = "peers disagree about the content of quake3 20240315: taken: 2 peer(s) (a, b) offer "
                     + "content 0123456789ab; other: 1 peer(s) (c) offer content ba9876543210";
             post(RuntimeTopics.PEERS_DISAGREE, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.MESSAGE, disagree,
