@@ -24,6 +24,7 @@ public class LifeCycle {
         if (runtime == null || runtime.settings().confirmed()) {
             return;
         }
+        org.lanspread.ui.internal.app.Splash.close(); // the dialog needs the screen
         Display.getDefault(); // the workbench's display, made here when it does not exist yet
         PreferencesDialog dialog = new PreferencesDialog(null, runtime, Extractors.ids(), true);
         if (dialog.open() != PreferencesDialog.OK) {

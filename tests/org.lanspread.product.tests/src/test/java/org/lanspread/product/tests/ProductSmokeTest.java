@@ -73,6 +73,59 @@ class ProductSmokeTest {
     }
 
     /**
+     * The JVM draws the splash (the start script's {@code -splash:}) before any Java code runs; the window closes it
+     * once it is up. Recorded by polling the X server's top-level windows: when the splash's 480x280 window and the
+     * main window appear, and when the splash goes.
+     */
+    @Test
+    void theSplashShowsWithinASecondBeforeTheWindowAndClosesWhenTheWindowIsUp() throws Exception {
+        String display = System.getenv("DISPLAY");
+        assertNotNull(display, "needs an X display: run under xvfb-run (scripts/test does)");
+        Path install = install("product-splash");
+        Path log = buildDir.resolve("product-splash.log");
+        long started = System.nanoTime();
+        Process product = start(install, "product-splash", display, log, "");
+        long splashSeen = -1;
+        long splashGone = -1;
+        long windowSeen = -1;
+        try {
+            long deadline = started + WINDOW_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline && (windowSeen < 0 || splashGone < 0)) {
+                assertTrue(product.isAlive(), "the product ended; log:\n" + Files.readString(log));
+                String tree = output(List.of("env", "DISPLAY=" + display, "xwininfo", "-root", "-children"));
+                long now = (System.nanoTime() - started) / 1_000_000;
+                boolean splash = tree.lines().anyMatch(l -> l.contains(" 480x280+"));
+                if (splash && splashSeen < 0) {
+                    splashSeen = now;
+                    run(List.of("env", "DISPLAY=" + display, "import", "-window", "root",
+                            buildDir.resolve("product-splash.png").toString())); // looked at by people
+                } else if (!splash && splashSeen >= 0 && splashGone < 0) {
+                    splashGone = now;
+                }
+                if (windowSeen < 0 && tree.lines().anyMatch(l -> l.contains("\"LanSpread"))) {
+                    String id = tree.lines().filter(l -> l.contains("\"LanSpread")).findFirst().orElseThrow().strip()
+                            .split("\\s+")[0];
+                    String info = output(List.of("env", "DISPLAY=" + display, "xwininfo", "-id", id));
+                    if (info.contains("Map State: IsViewable") && width(info) >= 400) {
+                        windowSeen = now;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            System.out.printf("[splash] start to splash %d ms, start to window %d ms, splash closed at %d ms%n",
+                    splashSeen, windowSeen, splashGone);
+            assertTrue(splashSeen >= 0, "no splash window; log:\n" + Files.readString(log));
+            assertTrue(windowSeen >= 0, "no main window; log:\n" + Files.readString(log));
+            assertTrue(splashSeen < windowSeen, "the splash first");
+            assertTrue(splashSeen < 1500, "the splash within ~1 s (the script and the JVM's start): " + splashSeen);
+            assertTrue(splashGone >= 0 && splashGone >= windowSeen - 500 && splashGone < windowSeen + 5000,
+                    "closed when the window is up: " + splashGone);
+        } finally {
+            stop(product);
+        }
+    }
+
+    /**
      * The start script's class-data archive holds the framework's classes: the JVM leaves out every class of a
      * signed jar, so the product ships the launcher and framework jars unsigned (releng: UnsignFramework.java).
      */
