@@ -182,10 +182,14 @@ final class Download {
         List<ChunkPicker.Chunk> missing = new ArrayList<>();
         List<BitSet> verified;
         long resumed = 0;
+        String what = "the download of " + gameId + " " + manifest.version();
         try {
+            if (!Files.isDirectory(DownloadStaging.dir(gameFolder))) { // a fresh download: refused before any write
+                SpaceCheck.require(gameFolder, manifest.totalBytes(), what);
+            }
             Files.createDirectories(gameFolder);
             staging = DownloadStaging.open(gameFolder, manifest);
-            staging.allocate();
+            staging.allocate(); // sparse: the space is taken as chunks arrive
             verified = staging.verified();
             for (int f = 0; f < manifest.files().size(); f++) {
                 GameManifest.ManifestFile file = manifest.files().get(f);
@@ -199,6 +203,9 @@ final class Download {
                     }
                 }
             }
+            SpaceCheck.require(gameFolder, manifest.totalBytes() - resumed, what); // a resume needs the rest
+        } catch (SpaceCheck.NotEnoughSpace e) {
+            throw new DownloadException(e.getMessage(), e);
         } catch (IOException e) {
             throw new DownloadException("cannot prepare the download of " + gameId + " in " + gameFolder + ": "
                     + Supervisor.describe(e), e);

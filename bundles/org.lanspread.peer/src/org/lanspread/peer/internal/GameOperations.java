@@ -290,6 +290,12 @@ final class GameOperations {
         if (game == null || !game.availability().downloaded()) {
             throw new IOException("'" + gameId + "' has no complete download to unpack");
         }
+        // The unpacked size from the archives' own check (its entries' sizes), else at least the archives' size.
+        long unpacked = libraries.get().archiveCheck(gameId).filter(c -> c.passed() && c.bytes() > 0)
+                .map(c -> c.bytes()).orElse(game.downloadBytes());
+        SpaceCheck.require(libraries.get().gameDirectory().resolve(gameId), unpacked,
+                (kind == OperationKind.UPDATE ? "the update of " : "the install of ") + gameId + " "
+                        + game.downloadedVersion());
         try {
             new GameTransactions(() -> deps.extractor(settingsNow.get().extractor())).install(
                     libraries.get().gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), guard, token);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -326,33 +327,73 @@ class HeadlessPeersTest {
                 downloaded ? "complete" : "absent", leftovers);
     }
 
+    /** The bytes of the regular files below {@code dir} (0 when it does not exist). */
+    private static long bytesBelow(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     @Test
-    void aFullDiskIsAClearErrorAndThePartialDownloadCanBeRemoved() throws Exception {
+    void whatCannotFitIsRefusedBeforeAnyWriteAndADiskThatFillsMidDownloadIsAClearError() throws Exception {
         Path root = root("disk-full");
-        HeadlessPeer seed = peer(root, "seed", "");
-        game(seed.games, "big", "1", 48 * MIB, 5);
+        HeadlessPeer seed = peer(root, "seed", "-Dlanspread.upload.perpeer=8M"); // ~5 s for the 40 MiB game
+        game(seed.games, "big", "1", 96 * MIB, 5);
+        game(seed.games, "mid", "1", 40 * MIB, 6);
         HeadlessPeer leech = peer(root, "leech", "");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", leech.games.toString())
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", leech.games.toString())
                 .redirectErrorStream(true).start();
         String mountOut = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here: " + mountOut);
         try {
             seed.start(List.of(), "serve").awaitLine("Z serving ", 60);
+            // 96 MiB into 64 MiB: refused up front, with both numbers, nothing written.
             leech.start(List.of(seed), "download", "big", "--wait", "30");
+            assertEquals(1, leech.await(120), leech.output());
+            String refused = leech.output();
+            System.out.println("[e2e] refused: " + refused.lines().filter(l -> l.contains("not enough space"))
+                    .findFirst().orElse("?"));
+            assertTrue(refused.contains("not enough space for the download of big 1") && refused.contains(
+                    "it needs 96.0 MiB") && refused.contains("MiB free"), "both numbers:\n" + refused);
+            assertEquals(0, bytesBelow(leech.games.resolve("big")), "not a byte written");
+
+            // 40 MiB fits; the disk fills up under it (another program writes): a clear error, the partial data kept.
+            leech.start(List.of(seed), "download", "mid", "--wait", "30");
+            Path staging = leech.games.resolve("mid/.lanspread-download");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (bytesBelow(staging) < 8 * MIB && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Process fill = new ProcessBuilder("dd", "if=/dev/zero", "of=" + leech.games.resolve("filler.bin"),
+                    "bs=1M").redirectErrorStream(true).start();
+            fill.getInputStream().readAllBytes();
+            fill.waitFor(); // ends with "No space left on device": the file system is full
             int code = leech.await(120);
             String out = leech.output();
             System.out.println("[e2e] disk full: " + out.lines().filter(l -> l.startsWith("failed")).findFirst()
                     .orElse("?"));
             assertEquals(1, code, out);
-            assertTrue(out.contains("No space left on device") && out.contains(leech.games.resolve("big").toString()),
+            assertTrue(out.contains("No space left on device") && out.contains(leech.games.resolve("mid").toString()),
                     "the error says what and where:\n" + out);
-            assertFalse(Files.exists(leech.games.resolve("big/version.ini")), "not shown as downloaded");
-            assertTrue(Files.isDirectory(leech.games.resolve("big/.lanspread-download")), "partial data kept");
+            assertFalse(Files.exists(leech.games.resolve("mid/version.ini")), "not shown as downloaded");
+            assertTrue(Files.isDirectory(staging), "partial data kept");
+            Files.delete(leech.games.resolve("filler.bin"));
 
-            leech.start(List.of(), "discard", "big");
+            leech.start(List.of(), "discard", "mid");
             assertEquals(0, leech.await(60), leech.output());
             assertTrue(leech.output().contains("bytes freed"), leech.output());
-            assertFalse(Files.exists(leech.games.resolve("big")), "the partial download is gone");
+            assertFalse(Files.exists(leech.games.resolve("mid")), "the partial download is gone");
+
+            // A downloaded 40 MiB game cannot be unpacked beside its archives in what is left: refused up front.
+            game(leech.games, "local", "1", 40 * MIB, 7);
+            leech.start(List.of(), "install", "local");
+            assertEquals(1, leech.await(60), leech.output());
+            assertTrue(leech.output().contains("not enough space for the install of local 1") && leech.output()
+                    .contains("it needs 40.0 MiB"), leech.output());
+            assertFalse(Files.exists(leech.games.resolve("local/local")), "nothing unpacked");
         } finally {
             seed.close();
             leech.close();
