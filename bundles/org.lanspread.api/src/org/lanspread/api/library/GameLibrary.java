@@ -59,6 +59,16 @@ public interface GameLibrary extends AutoCloseable {
     ArchiveCheck checkArchives(String gameId, ArchiveTester tester) throws IOException, InterruptedException;
 
     /**
+     * Records that the game's download files as they are now are damaged (e.g. a served chunk no longer matched its
+     * manifest): a failed verdict, kept until a download file changes (a repair rewrites it), so the game is not
+     * offered meanwhile, also after a restart.
+     *
+     * @throws IllegalStateException when the game is not downloaded
+     * @since 0.4
+     */
+    void recordDamage(String gameId, String problem) throws IOException;
+
+    /**
      * What opening this library did that its user should be told once, e.g. that a damaged state database was moved
      * aside and rebuilt from the disk; empty normally.
      *

@@ -1,6 +1,6 @@
 /**
  * The local game directory: scanning, availability, archive manifests and the change feed. Exported at
- * version 0.3.0 (0.2: libraries opened through a factory; 0.3: archive checks and
- * {@link org.lanspread.api.library.GameManifest#contentHash()}).
+ * version 0.4.0 (0.2: libraries opened through a factory; 0.3: archive checks and
+ * {@link org.lanspread.api.library.GameManifest#contentHash()}; 0.4: damage found while serving is recorded).
  */
 package org.lanspread.api.library;

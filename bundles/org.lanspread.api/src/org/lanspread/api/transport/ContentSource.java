@@ -50,4 +50,15 @@ public interface ContentSource {
     default Optional<PartialContent> partial(String gameId) {
         return Optional.empty();
     }
+
+    /**
+     * A chunk read to be served did not match its manifest's SHA-256: the game's data changed on disk since its
+     * manifest was made (a bad sector, a hand edit). The chunk was not sent (the requester got an error, not bad
+     * data); the source should stop offering the version until it is repaired. Called on an upload thread.
+     *
+     * @param chunk the chunk's index in the file
+     * @since 0.6
+     */
+    default void damaged(String gameId, String version, String path, int chunk, String problem) {
+    }
 }

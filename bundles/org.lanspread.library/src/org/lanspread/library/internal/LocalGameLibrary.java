@@ -313,6 +313,17 @@ public class LocalGameLibrary implements GameLibrary {
         return check;
     }
 
+    @Override
+    public void recordDamage(String gameId, String problem) throws IOException {
+        GameIds.requireValid(gameId);
+        Path folder = gameDirectory().resolve(gameId);
+        LocalGame game = GameFolderReader.read(folder);
+        if (game == null || !game.availability().downloaded()) {
+            throw new IllegalStateException("game '" + gameId + "' is not downloaded in " + gameDirectory());
+        }
+        store.saveCheck(gameId, new StateStore.CachedCheck(fingerprint(folder), ArchiveCheck.failed(problem)));
+    }
+
     /** The names, sizes and modification times of a game folder's download files, as one digest. */
     static String fingerprint(Path folder) throws IOException {
         Map<String, String> files = new TreeMap<>();

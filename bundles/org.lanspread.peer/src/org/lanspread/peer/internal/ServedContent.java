@@ -105,6 +105,24 @@ final class ServedContent implements ContentSource {
         }
     }
 
+    /**
+     * A chunk about to be served no longer matched the manifest: the version is withdrawn at once and the game shown
+     * damaged ("needs repair"); the library records it, so it stays so after a restart until a file changes.
+     */
+    @Override
+    public void damaged(String gameId, String version, String path, int chunk, String problem) {
+        LOG.warning(gameId + " " + version + ": " + problem + "; no longer offered to peers");
+        GameLibrary lib = libraries.get();
+        try {
+            if (lib != null) {
+                lib.recordDamage(gameId, problem);
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.warning("cannot record the damage of " + gameId + ": " + e.getMessage());
+        }
+        offer(gameId, new Offer(version, ArchiveCheck.failed(problem), null), null);
+    }
+
     /** The failed verdict on the game's downloaded version, or null: what makes it "damaged". */
     ArchiveCheck failedCheck(LocalGame game) {
         Offer offer = game.availability().downloaded() ? offers.get(game.id()) : null;

@@ -133,6 +133,66 @@ class OfferIntegrityTest {
         }
     }
 
+    /** One byte changed in every chunk of every volume, sizes and modification times kept. */
+    private static void damageEveryChunk(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path volume : files.filter(p -> p.getFileName().toString().endsWith(".rar")).toList()) {
+                FileTime mtime = Files.getLastModifiedTime(volume);
+                long size = Files.size(volume);
+                try (FileChannel channel = FileChannel.open(volume, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+                    for (long at = 100; at < size; at += 4 * MIB) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        channel.read(one, at);
+                        one.put(0, (byte) ~one.get(0)).rewind();
+                        channel.write(one, at);
+                    }
+                }
+                Files.setLastModifiedTime(volume, mtime);
+            }
+        }
+    }
+
+    /**
+     * The seed's archives are damaged after their check passed, with the same sizes and times, so its cached chunk
+     * hashes and its verdict still describe the old data: the seed checks each chunk before sending it, refuses the
+     * damaged ones (the downloader finishes from the healthy peer and does not take it for a liar), stops offering
+     * the version and shows it damaged, "needs repair", also after a restart.
+     */
+    @Test
+    void aSeedWhoseDataChangedAfterItsCheckRefusesTheChunksIsNotTakenForALiarAndStopsOfferingIt() throws Exception {
+        Path original = dir.resolve("original");
+        TestPeer.seedGame(original, "ut99", "436", 12 * MIB, 4);
+        try (TestPeer healthy = TestPeer.builder(dir, "healthy").create()) {
+            TestPeer changed = TestPeer.builder(dir, "changed").create();
+            GameFolders.copyDownload(original.resolve("ut99"), healthy.games.resolve("ut99"));
+            GameFolders.copyDownload(original.resolve("ut99"), changed.games.resolve("ut99"));
+            healthy.core.start();
+            changed.core.start();
+            try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(healthy, changed).start()) {
+                awaitOffering(changed, "ut99");
+                leech.awaitOffered("ut99", 2);
+                damageEveryChunk(changed.games.resolve("ut99"));
+                OperationOutcome outcome = leech.run(new RuntimeCommand.Download("ut99"));
+                System.out.println("[integrity] " + outcome.message());
+                assertEquals(Result.COMPLETED, outcome.result(), outcome.message());
+                GameFolders.assertSameDownload(original.resolve("ut99"), leech.games.resolve("ut99"));
+                assertEquals(List.of(), leech.events(RuntimeTopics.PEER_DROPPED),
+                        "a peer that refuses what it finds damaged is not a liar");
+                awaitState(changed, "ut99", GameState.DAMAGED);
+                assertTrue(view(changed, "ut99").problem().contains("needs repair"), view(changed, "ut99").problem());
+                TestPeer.await("the damaged peer to stop offering it", 10,
+                        () -> changed.core.content().announced().stream().noneMatch(g -> g.id().equals("ut99")));
+            }
+            changed.close();
+            try (TestPeer again = TestPeer.builder(dir, "changed").create()) {
+                again.core.start();
+                awaitState(again, "ut99", GameState.DAMAGED); // recorded: not offered after a restart either
+                assertTrue(again.core.content().announced().stream().noneMatch(g -> g.id().equals("ut99")));
+            }
+        }
+    }
+
     @Test
     void peersThatDisagreeAboutAVersionAreReportedAndTheMajorityContentIsTaken() throws Exception {
         Path majority = dir.resolve("majority");

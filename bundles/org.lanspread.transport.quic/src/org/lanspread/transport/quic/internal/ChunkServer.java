@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 import io.netty.buffer.ByteBuf;
@@ -23,6 +26,12 @@ import org.lanspread.api.transport.PartialContent;
  * game folder (no links). Every refusal says why.
  */
 final class ChunkServer {
+
+    /**
+     * {@code -Dlanspread.serve.verify=false} sends chunks unchecked: only for the benchmark that measures what the
+     * check costs (bench/suite.py case 2).
+     */
+    static final boolean VERIFY = !"false".equalsIgnoreCase(System.getProperty("lanspread.serve.verify"));
 
     private final ContentSource content;
 
@@ -88,7 +97,56 @@ final class ChunkServer {
         if (Files.size(resolved) != file.size()) {
             throw new Refused("'" + request.path() + "' changed on disk since its manifest was made");
         }
-        return readInto(resolved, request, allocator);
+        return VERIFY ? verified(request, manifest, file, resolved, allocator) : readInto(resolved, request, allocator);
+    }
+
+    /**
+     * The request's bytes, read only after the chunks they lie in matched the manifest's SHA-256 (a whole chunk, as
+     * downloaders ask, is hashed as read; another range reads the chunks around it). A mismatch is told to the
+     * content source and refused: the requester gets an error, never data that differs from the manifest.
+     */
+    private ByteBuf verified(ChunkRequest request, GameManifest manifest, GameManifest.ManifestFile file, Path path,
+            ByteBufAllocator allocator) throws Refused, IOException {
+        long chunkSize = manifest.chunkSize();
+        int first = (int) (request.offset() / chunkSize);
+        int last = (int) ((request.offset() + request.length() - 1) / chunkSize);
+        long start = first * chunkSize;
+        long end = Math.min(file.size(), (last + 1) * chunkSize);
+        ChunkRequest whole = new ChunkRequest(request.gameId(), request.version(), request.path(), start,
+                (int) (end - start));
+        ByteBuf bytes = readInto(path, whole, allocator);
+        try {
+            MessageDigest sha256 = sha256();
+            for (int chunk = first; chunk <= last; chunk++) {
+                int from = (int) ((chunk - first) * chunkSize);
+                int length = (int) Math.min(chunkSize, end - start - from);
+                sha256.update(bytes.nioBuffer(from, length));
+                if (!HexFormat.of().formatHex(sha256.digest()).equals(file.chunks().get(chunk))) {
+                    String problem = "chunk " + chunk + " of '" + request.path() + "' no longer matches the manifest "
+                            + request.gameId() + " " + request.version() + " was offered with (its data changed on"
+                            + " disk): needs repair";
+                    content.damaged(request.gameId(), request.version(), request.path(), chunk, problem);
+                    throw new Refused(problem + "; not served");
+                }
+            }
+            if (whole.offset() == request.offset() && whole.length() == request.length()) {
+                return bytes;
+            }
+            ByteBuf slice = bytes.retainedSlice((int) (request.offset() - start), request.length());
+            bytes.release();
+            return slice;
+        } catch (Refused | RuntimeException e) {
+            bytes.release();
+            throw e;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**

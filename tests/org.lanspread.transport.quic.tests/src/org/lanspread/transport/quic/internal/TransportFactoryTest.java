@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -116,13 +115,21 @@ class TransportFactoryTest {
     }
 
     /** A seed serving one 16 MiB file in four chunks. */
-    private ContentSource oneFile(Path folder) throws IOException {
+    private ContentSource oneFile(Path folder) throws Exception {
         Files.createDirectories(folder);
         try (var in = new RarWriter.RandomStream(5, 16L * MIB)) {
             Files.copy(in, folder.resolve("data.rar"));
         }
+        // The real chunk hashes: a seed checks each chunk against its manifest before it sends it.
+        byte[] data = Files.readAllBytes(folder.resolve("data.rar"));
+        List<String> hashes = new ArrayList<>();
+        for (int offset = 0; offset < data.length; offset += 4 * MIB) {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update(data, offset, Math.min(4 * MIB, data.length - offset));
+            hashes.add(java.util.HexFormat.of().formatHex(sha256.digest()));
+        }
         GameManifest manifest = new GameManifest("capped", "1", 4 * MIB, List.of(new GameManifest.ManifestFile(
-                "data.rar", 16L * MIB, Collections.nCopies(4, "0".repeat(64)))));
+                "data.rar", 16L * MIB, hashes)));
         return new ContentSource() {
             @Override
             public Optional<GameManifest> manifest(String gameId) {
