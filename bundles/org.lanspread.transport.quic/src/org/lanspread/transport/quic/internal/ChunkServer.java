@@ -28,10 +28,11 @@ import org.lanspread.api.transport.PartialContent;
 final class ChunkServer {
 
     /**
-     * {@code -Dlanspread.serve.verify=false} sends chunks unchecked: only for the benchmark that measures what the
-     * check costs (bench/suite.py case 2).
+     * {@code -Dlanspread.serve.verify=false} sends chunks unchecked, as a LanSpread before the check did: for the
+     * benchmark that measures what the check costs (bench/suite.py case 2) and for tests that need a peer sending bad
+     * data. Read at every request.
      */
-    static final boolean VERIFY = !"false".equalsIgnoreCase(System.getProperty("lanspread.serve.verify"));
+    static final String VERIFY = "lanspread.serve.verify";
 
     private final ContentSource content;
 
@@ -97,7 +98,8 @@ final class ChunkServer {
         if (Files.size(resolved) != file.size()) {
             throw new Refused("'" + request.path() + "' changed on disk since its manifest was made");
         }
-        return VERIFY ? verified(request, manifest, file, resolved, allocator) : readInto(resolved, request, allocator);
+        return "false".equalsIgnoreCase(System.getProperty(VERIFY)) ? readInto(resolved, request, allocator)
+                : verified(request, manifest, file, resolved, allocator);
     }
 
     /**

@@ -182,7 +182,9 @@ class HeadlessPeersTest {
         Path original = root.resolve("original");
         game(original, "hl", "1998", 48 * MIB, 6);
         HeadlessPeer honest = peer(root, "honest", "-Dlanspread.upload.perpeer=8M");
-        HeadlessPeer liar = peer(root, "liar", "");
+        // A peer that does not check what it sends, as a LanSpread before the send-side check: a checking one refuses
+        // rotten chunks instead of sending them (OfferIntegrityTest).
+        HeadlessPeer liar = peer(root, "liar", "-Dlanspread.serve.verify=false");
         HeadlessPeer first = peer(root, "first", "");
         HeadlessPeer second = peer(root, "second", "");
         try {
