@@ -24,6 +24,12 @@ public enum GameState {
      * @since 0.5
      */
     DELETING,
+    /**
+     * Its download files are being read again and checked chunk by chunk.
+     *
+     * @since 0.5
+     */
+    VERIFYING,
     /** local/ present but no download: it cannot be served to peers. */
     LOCAL_ONLY,
     /** A folder without a complete download or an install, e.g. an interrupted download (it resumes). */
@@ -41,6 +47,6 @@ public enum GameState {
     /** Whether an operation is running on the game. */
     public boolean busy() {
         return this == DOWNLOADING || this == INSTALLING || this == UPDATING || this == UNINSTALLING
-                || this == DELETING;
+                || this == DELETING || this == VERIFYING;
     }
 }

@@ -15,5 +15,11 @@ public enum OperationKind {
      *
      * @since 0.5
      */
-    DELETE
+    DELETE,
+    /**
+     * Reading the download files again and checking every chunk against the recorded manifest.
+     *
+     * @since 0.5
+     */
+    VERIFY
 }

@@ -69,6 +69,21 @@ public interface GameLibrary extends AutoCloseable {
     void recordDamage(String gameId, String problem) throws IOException;
 
     /**
+     * Reads every chunk of the game's download files again and compares it with the manifest recorded for them (the
+     * chunk hashes kept while the files' sizes and times are unchanged): finds data that changed on disk under the
+     * same size and time.
+     *
+     * @param progress told the bytes read so far
+     * @param cancelled checked between chunks
+     * @return one line per chunk that differs or file that is missing ("chunk 3 of doom.part2.rar"); empty: all match
+     * @throws InterruptedException when cancelled
+     * @throws IllegalStateException when the game is not downloaded
+     * @since 0.4
+     */
+    java.util.List<String> verifyDownload(String gameId, java.util.function.LongConsumer progress,
+            java.util.function.BooleanSupplier cancelled) throws IOException, InterruptedException;
+
+    /**
      * What opening this library did that its user should be told once, e.g. that a damaged state database was moved
      * aside and rebuilt from the disk; empty normally.
      *

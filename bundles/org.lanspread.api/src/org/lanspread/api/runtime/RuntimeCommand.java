@@ -64,6 +64,19 @@ public sealed interface RuntimeCommand<R> {
     }
 
     /**
+     * Verifies a downloaded game: every chunk of its download files is read again and checked against the manifest
+     * recorded for them. COMPLETED when all match; FAILED naming the chunks that differ, and the game is then shown
+     * damaged ("needs repair") and no longer offered to peers. Cancellable between chunks.
+     *
+     * @since 0.6
+     */
+    record Verify(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Verify {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
      * Cancels the game's active operation (between chunks or entries, never mid-write); completes with whether
      * there was one. A cancelled download keeps its verified chunks and resumes later.
      */

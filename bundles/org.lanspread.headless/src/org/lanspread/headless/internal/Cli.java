@@ -27,9 +27,9 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
     }
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard",
-            "delete");
+            "delete", "verify");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
-            "uninstall", "discard", "delete", "launchers");
+            "uninstall", "discard", "delete", "verify", "launchers");
 
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
@@ -43,6 +43,7 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
               update GAME           fetch the newest version of GAME and reinstall it
               uninstall GAME        remove GAME's install (the download stays)
               discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
+              verify GAME           read GAME's download files again and check every chunk against its manifest
               delete GAME [--yes]   remove GAME from this machine: its install and its download (asks first;
                                     without a terminal, --yes confirms)
               launchers             list the game launchers installed (plug-ins included), the one Play tries first first
@@ -124,7 +125,7 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
             }
         }
         if (wait < 0) {
-            wait = command.equals("uninstall") || command.equals("discard") || command.equals("delete") ? 0
+            wait = Set.of("uninstall", "discard", "delete", "verify").contains(command) ? 0
                     : GAME_COMMANDS.contains(command) ? 20 : command.equals("serve") ? fetch.isEmpty() ? 0 : 20 : 5;
         }
         return new Cli(command, game, wait, peers, fetch, fetchAt, yes);

@@ -326,6 +326,7 @@ public class HeadlessApplication implements IApplication {
             case "install" -> new RuntimeCommand.Install(id);
             case "update" -> new RuntimeCommand.Update(id);
             case "delete" -> new RuntimeCommand.Delete(id);
+            case "verify" -> new RuntimeCommand.Verify(id);
             default -> new RuntimeCommand.Uninstall(id);
         };
         out.println(cli.command() + " " + id);

@@ -37,7 +37,7 @@ public final class ChunkHasher {
         }
     }
 
-    private static String hashRange(FileChannel channel, long offset, long length) {
+    static String hashRange(FileChannel channel, long offset, long length) {
         MessageDigest digest = digest();
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(READ_SIZE, length));
         long position = offset;

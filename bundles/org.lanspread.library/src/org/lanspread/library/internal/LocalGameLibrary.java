@@ -324,6 +324,13 @@ public class LocalGameLibrary implements GameLibrary {
         store.saveCheck(gameId, new StateStore.CachedCheck(fingerprint(folder), ArchiveCheck.failed(problem)));
     }
 
+    @Override
+    public List<String> verifyDownload(String gameId, java.util.function.LongConsumer progress,
+            java.util.function.BooleanSupplier cancelled) throws IOException, InterruptedException {
+        GameManifest recorded = manifest(gameId); // the cached hashes while the files' sizes and times are unchanged
+        return DownloadVerifier.verify(gameDirectory().resolve(gameId), recorded, progress, cancelled);
+    }
+
     /** The names, sizes and modification times of a game folder's download files, as one digest. */
     static String fingerprint(Path folder) throws IOException {
         Map<String, String> files = new TreeMap<>();

@@ -209,6 +209,33 @@ final class GameOperations {
         });
     }
 
+    void verify(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        if (game == null || !game.availability().downloaded()) {
+            throw new OperationRefusedException("'" + gameId + "' has no complete download to verify");
+        }
+        String version = game.downloadedVersion();
+        runOperation(gameId, OperationKind.VERIFY, "verifying", result, (guard, token, group) -> {
+            guard.phase(OperationKind.VERIFY, "verifying", game.downloadBytes());
+            List<String> bad;
+            try {
+                bad = libraries.get().verifyDownload(gameId, guard::progress, token::isCancelled);
+            } catch (InterruptedException e) {
+                return new OperationOutcome(gameId, OperationKind.VERIFY, Result.CANCELLED, version,
+                        "verify of " + gameId + " " + version + " cancelled");
+            }
+            if (bad.isEmpty()) {
+                return new OperationOutcome(gameId, OperationKind.VERIFY, Result.COMPLETED, version, "every chunk of "
+                        + gameId + " " + version + " matches its manifest (" + game.downloadBytes() + " bytes read)");
+            }
+            String problem = bad.size() + " chunk(s) of " + gameId + " " + version + " no longer match the manifest: "
+                    + String.join(", ", bad.size() > 8 ? bad.subList(0, 8) : bad) + (bad.size() > 8 ? ", …" : "")
+                    + "; needs repair";
+            libraries.get().recordDamage(gameId, problem); // not offered until a file changes (a repair)
+            return new OperationOutcome(gameId, OperationKind.VERIFY, Result.FAILED, version, problem);
+        });
+    }
+
     /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
     private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
             OperationKind kind) throws Download.DownloadException, InterruptedException, IOException {

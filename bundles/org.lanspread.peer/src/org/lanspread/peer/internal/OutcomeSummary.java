@@ -32,12 +32,16 @@ final class OutcomeSummary {
                         + figures(bytes, took, peers);
                 case UNINSTALL -> name + " is uninstalled";
                 case DELETE -> name + " is deleted" + (bytes > 0 ? " — " + size(bytes) + " freed" : "");
+                case VERIFY -> game + " is intact — every chunk checked" + (bytes > 0 ? ", " + size(bytes) : "")
+                        + " in " + duration(took);
             };
             case NOTHING_TO_DO -> name + ": nothing to do (" + outcome.message() + ")";
             case CANCELLED -> name + ": " + kind + " cancelled"
                     + (outcome.message().contains("verified chunks are kept") ? "; it resumes where it stopped" : "");
             case ALL_PEERS_GONE -> game + ": every peer that had it left; the download resumes when one is back";
-            case FAILED -> name + ": " + kind + " failed — " + outcome.message();
+            case FAILED -> outcome.kind() == org.lanspread.api.games.OperationKind.VERIFY
+                    ? game + " needs repair — " + outcome.message().replaceFirst("; needs repair$", "")
+                    : name + ": " + kind + " failed — " + outcome.message();
         };
     }
 

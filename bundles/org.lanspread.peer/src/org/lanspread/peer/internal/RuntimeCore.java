@@ -447,6 +447,7 @@ final class RuntimeCore {
             case RuntimeCommand.Update u -> games.update(u.gameId(), any);
             case RuntimeCommand.Uninstall u -> games.uninstall(u.gameId(), any);
             case RuntimeCommand.Delete d -> games.delete(d.gameId(), any);
+            case RuntimeCommand.Verify v -> games.verify(v.gameId(), any);
         }
     }
 

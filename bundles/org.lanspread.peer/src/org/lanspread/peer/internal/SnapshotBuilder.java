@@ -69,6 +69,7 @@ final class SnapshotBuilder {
                 case UPDATE -> GameState.UPDATING;
                 case UNINSTALL -> GameState.UNINSTALLING;
                 case DELETE -> GameState.DELETING;
+                case VERIFY -> GameState.VERIFYING;
             };
         }
         if (game == null) {

@@ -193,6 +193,43 @@ class OfferIntegrityTest {
         }
     }
 
+    /** Verify reads every chunk again: an intact game passes; one changed byte (same size and time) is named. */
+    @Test
+    void verifyFindsTheChunkThatChangedOnDiskAndTheGameStopsBeingOffered() throws Exception {
+        try (TestPeer seed = TestPeer.builder(dir, "seed").create()) {
+            TestPeer.seedGame(seed.games, "ut99", "436", 12 * MIB, 5);
+            seed.core.start();
+            awaitOffering(seed, "ut99");
+            OperationOutcome intact = seed.run(new RuntimeCommand.Verify("ut99"));
+            System.out.println("[verify] " + intact.summary() + " / " + intact.message());
+            assertEquals(Result.COMPLETED, intact.result(), intact.message());
+            assertTrue(intact.summary().startsWith("Unreal Tournament 436 is intact — every chunk checked")
+                    || intact.summary().startsWith("ut99 436 is intact"), intact.summary());
+
+            Path volume;
+            try (Stream<Path> files = Files.list(seed.games.resolve("ut99"))) {
+                volume = files.filter(p -> p.getFileName().toString().endsWith(".rar")).sorted().findFirst()
+                        .orElseThrow();
+            }
+            FileTime mtime = Files.getLastModifiedTime(volume);
+            try (FileChannel channel = FileChannel.open(volume, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                channel.read(one, 4 * MIB + 10);
+                one.put(0, (byte) ~one.get(0)).rewind();
+                channel.write(one, 4 * MIB + 10);
+            }
+            Files.setLastModifiedTime(volume, mtime);
+            OperationOutcome damaged = seed.run(new RuntimeCommand.Verify("ut99"));
+            System.out.println("[verify] " + damaged.summary() + " / " + damaged.message());
+            assertEquals(Result.FAILED, damaged.result(), damaged.message());
+            assertTrue(damaged.message().startsWith("1 chunk(s) of ut99 436 no longer match the manifest: chunk 1 of "
+                    + volume.getFileName() + "; needs repair"), damaged.message());
+            awaitState(seed, "ut99", GameState.DAMAGED);
+            assertTrue(seed.core.content().announced().stream().noneMatch(g -> g.id().equals("ut99")),
+                    "no longer offered");
+        }
+    }
+
     @Test
     void peersThatDisagreeAboutAVersionAreReportedAndTheMajorityContentIsTaken() throws Exception {
         Path majority = dir.resolve("majority");

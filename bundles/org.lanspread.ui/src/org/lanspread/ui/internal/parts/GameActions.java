@@ -30,7 +30,7 @@ final class GameActions {
             return Main.NONE;
         }
         return switch (game.state()) {
-            case DOWNLOADING, INSTALLING, UPDATING, UNINSTALLING -> Main.CANCEL;
+            case DOWNLOADING, INSTALLING, UPDATING, UNINSTALLING, VERIFYING -> Main.CANCEL;
             case UPDATE_AVAILABLE -> Main.UPDATE;
             case INSTALLED, LOCAL_ONLY -> Main.PLAY;
             case ON_PEERS, DOWNLOADED, INCOMPLETE -> Main.INSTALL;
@@ -45,6 +45,14 @@ final class GameActions {
             case UPDATE -> new RuntimeCommand.Update(gameId);
             case CANCEL -> new RuntimeCommand.Cancel(gameId);
             case PLAY, NONE -> null;
+        };
+    }
+
+    /** Verify is offered for a game with a complete download and no operation running. */
+    static boolean canVerify(GameView game) {
+        return game != null && game.localVersion() != null && switch (game.state()) {
+            case DOWNLOADED, INSTALLED, UPDATE_AVAILABLE, DAMAGED -> true;
+            default -> false;
         };
     }
 

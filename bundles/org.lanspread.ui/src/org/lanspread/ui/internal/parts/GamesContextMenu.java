@@ -59,6 +59,8 @@ final class GamesContextMenu {
         MenuItem discard = item(menu, "Remove partial download", game -> send.accept(
                 new RuntimeCommand.DiscardPartialDownload(game.id()), "Removing the partial download of "
                         + game.name()));
+        MenuItem verify = item(menu, "Verify files", game -> send.accept(new RuntimeCommand.Verify(game.id()),
+                "Verifying " + game.name()));
         new MenuItem(menu, SWT.SEPARATOR);
         MenuItem delete = item(menu, "Delete…", game -> {
             if (confirm.test(game)) {
@@ -71,6 +73,7 @@ final class GamesContextMenu {
             cancel.setEnabled(connected && game != null && game.state().busy()
                     && game.state() != GameState.DELETING);
             delete.setEnabled(connected && GameActions.canDelete(game));
+            verify.setEnabled(connected && GameActions.canVerify(game));
             discard.setEnabled(connected && game != null && game.state() == GameState.INCOMPLETE);
         });
         table.setMenu(menu);

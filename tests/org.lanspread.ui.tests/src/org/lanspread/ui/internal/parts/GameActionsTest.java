@@ -39,11 +39,16 @@ class GameActionsTest {
         expected.put(GameState.BROKEN, GameActions.Main.NONE);
         expected.put(GameState.DAMAGED, GameActions.Main.NONE);
         expected.put(GameState.DELETING, GameActions.Main.NONE);
+        expected.put(GameState.VERIFYING, GameActions.Main.CANCEL);
         assertEquals(GameState.values().length, expected.size(), "every state has a main action");
         expected.forEach((state, action) -> assertEquals(action, GameActions.main(game(state, null)), state.name()));
         assertTrue(GameActions.canUninstall(game(GameState.INSTALLED, null)));
         assertFalse(GameActions.canUninstall(game(GameState.DOWNLOADED, null)));
         assertFalse(GameActions.canUninstall(game(GameState.UNINSTALLING, null)));
+        assertTrue(GameActions.canVerify(game(GameState.INSTALLED, null)));
+        assertTrue(GameActions.canVerify(game(GameState.DAMAGED, null)));
+        assertFalse(GameActions.canVerify(game(GameState.ON_PEERS, null)));
+        assertFalse(GameActions.canVerify(game(GameState.VERIFYING, null)));
         for (GameState state : GameState.values()) { // Delete: anything with a folder here, no operation running
             assertEquals(state != GameState.ON_PEERS && !state.busy(), GameActions.canDelete(game(state, null)),
                     state.name());
