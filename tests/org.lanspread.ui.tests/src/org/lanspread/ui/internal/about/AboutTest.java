@@ -82,24 +82,10 @@ class AboutTest {
                     Thread.sleep(10);
                 }
             }
-            screenshot(display, dialog.getShell(), "about");
+            org.lanspread.ui.internal.Screenshots.save(display, dialog.getShell().getBounds(), "about");
             dialog.close();
         } finally {
             shell.dispose();
         }
-    }
-
-    private static void screenshot(Display display, Shell shell, String name) throws Exception {
-        var bounds = shell.getBounds();
-        var gc = new org.eclipse.swt.graphics.GC(display);
-        var image = new org.eclipse.swt.graphics.Image(display, bounds.width, bounds.height);
-        gc.copyArea(image, bounds.x, bounds.y);
-        gc.dispose();
-        var loader = new org.eclipse.swt.graphics.ImageLoader();
-        loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
-        Path file = Path.of("target", "screenshots", name + ".png");
-        Files.createDirectories(file.getParent());
-        loader.save(file.toString(), org.eclipse.swt.SWT.IMAGE_PNG);
-        image.dispose();
     }
 }

@@ -247,24 +247,10 @@ class GamesPartTest {
 
     private void capture(Shell dialog, String name) {
         try {
-            save(dialog.getBounds(), name);
+            org.lanspread.ui.internal.Screenshots.save(display, dialog.getBounds(), name);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** A PNG of the screen area {@code bounds} under target/screenshots (looked at by people, not asserted). */
-    private void save(org.eclipse.swt.graphics.Rectangle bounds, String name) throws java.io.IOException {
-        var gc = new org.eclipse.swt.graphics.GC(display);
-        var image = new org.eclipse.swt.graphics.Image(display, bounds.width, bounds.height);
-        gc.copyArea(image, bounds.x, bounds.y);
-        gc.dispose();
-        var loader = new org.eclipse.swt.graphics.ImageLoader();
-        loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
-        Path file = Path.of("target", "screenshots", name + ".png");
-        Files.createDirectories(file.getParent());
-        loader.save(file.toString(), org.eclipse.swt.SWT.IMAGE_PNG);
-        image.dispose();
     }
 
     /**
@@ -328,6 +314,6 @@ class GamesPartTest {
             }
         }
         shell.update();
-        save(shell.getBounds(), name);
+        org.lanspread.ui.internal.Screenshots.save(display, shell.getBounds(), name);
     }
 }

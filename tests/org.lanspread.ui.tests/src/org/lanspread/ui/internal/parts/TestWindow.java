@@ -1,6 +1,5 @@
 package org.lanspread.ui.internal.parts;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
@@ -8,11 +7,6 @@ import org.eclipse.e4.core.contexts.ContextInjectionFactory;
 import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.layout.FillLayout;
@@ -98,18 +92,7 @@ public final class TestWindow implements AutoCloseable {
     /** A PNG of the whole screen (so that dialogs over the window show too) under target/screenshots. */
     public Path screenshot(String name) throws Exception {
         pump(400);
-        Rectangle bounds = display.getBounds();
-        GC gc = new GC(display);
-        Image image = new Image(display, bounds.width, bounds.height);
-        gc.copyArea(image, 0, 0);
-        gc.dispose();
-        ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] { image.getImageData() };
-        Path file = Path.of("target", "screenshots", name + ".png");
-        Files.createDirectories(file.getParent());
-        loader.save(file.toString(), SWT.IMAGE_PNG);
-        image.dispose();
-        return file;
+        return org.lanspread.ui.internal.Screenshots.save(display, display.getBounds(), name);
     }
 
     @Override
