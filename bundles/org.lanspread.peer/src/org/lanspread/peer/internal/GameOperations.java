@@ -204,8 +204,8 @@ final class GameOperations {
             OperationOutcome deleted = new OperationOutcome(gameId, OperationKind.DELETE, Result.COMPLETED, version,
                     String.format(java.util.Locale.ROOT, "%s was deleted: %.1f MiB (%d bytes) freed", gameId,
                             freed / 1048576.0, freed));
-            String name = deps.catalog() == null ? gameId : deps.catalog().displayName(gameId);
-            return deleted.withSummary(OutcomeSummary.of(deleted, name, freed, Duration.ZERO, List.of()));
+            return deleted.withSummary(OutcomeSummary.of(deleted, displayName(gameId), freed, Duration.ZERO,
+                    List.of()));
         });
     }
 
@@ -383,6 +383,11 @@ final class GameOperations {
         }
     }
 
+    /** The game's name from the catalog, else its id. */
+    private String displayName(String gameId) {
+        return deps.catalog() == null ? gameId : deps.catalog().displayName(gameId);
+    }
+
     /** Refreshes the game, adds the outcome's summary, logs and posts it; returns the outcome as posted. */
     private OperationOutcome finished(String gameId, OperationOutcome ended, Duration took) {
         try {
@@ -394,9 +399,8 @@ final class GameOperations {
         OperationOutcome outcome = ended;
         if (!ended.summarized()) {
             LocalGame game = current(gameId);
-            String name = deps.catalog() == null ? gameId : deps.catalog().displayName(gameId);
-            outcome = ended.withSummary(OutcomeSummary.of(ended, name, game == null ? 0 : game.downloadBytes(), took,
-                    peers == null ? List.of() : peers));
+            outcome = ended.withSummary(OutcomeSummary.of(ended, displayName(gameId),
+                    game == null ? 0 : game.downloadBytes(), took, peers == null ? List.of() : peers));
         }
         LOG.log(outcome.result() == Result.FAILED ? Level.WARNING : Level.INFO,
                 outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + gameId + ": "
