@@ -42,4 +42,16 @@ public interface ArchiveExtractor {
             throws ArchiveException {
         throw new ArchiveException(ArchiveException.Reason.UNSUPPORTED, firstVolume, id() + " cannot test archives");
     }
+
+    /**
+     * Lists every entry of the set from its headers, unpacking nothing: what an install of the set must hold (sizes and
+     * CRCs), so an installed tree can be checked against it.
+     *
+     * @throws ArchiveException {@link ArchiveException.Reason#UNSUPPORTED} when this extractor cannot list entries;
+     *                          else the same reasons as {@link #extract} for a damaged or incomplete set
+     * @since 0.3
+     */
+    default java.util.List<ArchiveEntry> entries(Path firstVolume) throws ArchiveException {
+        throw new ArchiveException(ArchiveException.Reason.UNSUPPORTED, firstVolume, id() + " cannot list entries");
+    }
 }

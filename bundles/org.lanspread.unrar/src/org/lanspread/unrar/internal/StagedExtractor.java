@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
+import org.lanspread.api.archive.ArchiveEntry;
 import org.lanspread.api.archive.ArchiveException;
 import org.lanspread.api.archive.ArchiveException.Reason;
 import org.lanspread.api.archive.ArchiveExtractor;
@@ -51,6 +52,22 @@ abstract class StagedExtractor implements ArchiveExtractor {
         List<EntryInfo> entries = list(first);
         long total = entries.stream().mapToLong(EntryInfo::size).sum();
         return testEntries(first, entries, new Progress(listener, cancellation, total, entries.size(), first));
+    }
+
+    @Override
+    public final List<ArchiveEntry> entries(Path firstVolume) throws ArchiveException {
+        Path first = firstVolume.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(first)) {
+            throw new ArchiveException(Reason.IO, first, "no such archive file");
+        }
+        Path root = first.getFileSystem().getPath("/entries").toAbsolutePath(); // names only: nothing is written
+        List<ArchiveEntry> listed = new java.util.ArrayList<>();
+        for (EntryInfo entry : list(first)) {
+            String path = root.relativize(EntryPaths.resolve(root, entry.name(), first)).toString().replace('\\', '/');
+            listed.add(new ArchiveEntry(path, entry.directory(), entry.isLink(), entry.directory() ? 0 : entry.size(),
+                    entry.crc32()));
+        }
+        return List.copyOf(listed);
     }
 
     @Override

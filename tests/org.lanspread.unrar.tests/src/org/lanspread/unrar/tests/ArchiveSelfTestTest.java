@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lanspread.api.archive.ArchiveEntry;
 import org.lanspread.api.archive.ArchiveException;
 import org.lanspread.api.archive.ArchiveException.Reason;
 import org.lanspread.api.archive.ArchiveExtractor;
@@ -65,6 +66,30 @@ class ArchiveSelfTestTest {
         assertEquals(4, result.entries());
         assertEquals(300_000 + 10 + 14, result.bytes(), "every byte of every file was read");
         assertEquals(result.bytes(), seen.get(), "progress reaches the total");
+        assertEquals(before, listing(dir), "nothing written");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "RAR4:ONE", "RAR5:ONE", "RAR4:PARTS", "RAR5:PARTS" })
+    void entriesListWhatAnInstallHoldsWithTheirCrcs(String variant) throws Exception {
+        String[] parts = variant.split(":");
+        RarWriter writer = RarWriter.of(Format.valueOf(parts[0]));
+        if (!parts[1].equals("ONE")) {
+            writer.volumeSize(64 * 1024).naming(RarWriter.Naming.valueOf(parts[1])); // data.pak spans volumes
+        }
+        List<Path> volumes = game(writer).write(dir.resolve("archives"), "game");
+        Set<String> before = listing(dir);
+
+        List<ArchiveEntry> entries = byId("junrar").entries(volumes.get(0));
+
+        assertEquals(List.of("bin", "bin/readme.txt", "data.pak", "zz-last.txt"),
+                entries.stream().map(ArchiveEntry::path).toList());
+        assertTrue(entries.get(0).directory() && !entries.get(0).isFile());
+        ArchiveEntry data = entries.get(2);
+        assertEquals(300_000, data.size());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(new RarWriter.RandomStream(7, 300_000).readAllBytes());
+        assertEquals(crc.getValue(), data.crc32(), "the whole file's CRC, also when the file spans volumes");
         assertEquals(before, listing(dir), "nothing written");
     }
 
