@@ -30,6 +30,12 @@ public enum GameState {
      * @since 0.5
      */
     VERIFYING,
+    /**
+     * Being repaired: its damaged chunks fetched again, its install unpacked again when it differed.
+     *
+     * @since 0.6
+     */
+    REPAIRING,
     /** local/ present but no download: it cannot be served to peers. */
     LOCAL_ONLY,
     /** A folder without a complete download or an install, e.g. an interrupted download (it resumes). */
@@ -47,6 +53,7 @@ public enum GameState {
     /** Whether an operation is running on the game. */
     public boolean busy() {
         return this == DOWNLOADING || this == INSTALLING || this == UPDATING || this == UNINSTALLING
-                || this == DELETING || this == VERIFYING;
+                || this == DELETING || this == VERIFYING
+                || this == REPAIRING;
     }
 }

@@ -21,5 +21,12 @@ public enum OperationKind {
      *
      * @since 0.5
      */
-    VERIFY
+    VERIFY,
+    /**
+     * Verifying, then fetching only the chunks that differ from peers and re-installing only when the install
+     * differs from its archives.
+     *
+     * @since 0.6
+     */
+    REPAIR
 }

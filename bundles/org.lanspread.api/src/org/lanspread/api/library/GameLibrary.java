@@ -80,8 +80,35 @@ public interface GameLibrary extends AutoCloseable {
      * @throws IllegalStateException when the game is not downloaded
      * @since 0.4
      */
-    java.util.List<String> verifyDownload(String gameId, java.util.function.LongConsumer progress,
-            java.util.function.BooleanSupplier cancelled) throws IOException, InterruptedException;
+    default java.util.List<String> verifyDownload(String gameId, java.util.function.LongConsumer progress,
+            java.util.function.BooleanSupplier cancelled) throws IOException, InterruptedException {
+        return verifyDownload(gameId, manifest(gameId), progress, cancelled).stream().map(DamagedChunk::toString)
+                .toList();
+    }
+
+    /**
+     * The manifest recorded for the game's download files, from hashes kept since they were computed, when every file
+     * still has the size and time it had then; else empty (computing hashes now would only describe the files as they
+     * are, damage included).
+     *
+     * @throws IllegalStateException when the game is not downloaded
+     * @since 0.5
+     */
+    Optional<GameManifest> recordedManifest(String gameId) throws IOException;
+
+    /**
+     * Reads every chunk of the game's download files again and compares it with {@code against} (the recorded
+     * manifest, or one peers offer for the same version).
+     *
+     * @param progress told the bytes read so far
+     * @param cancelled checked between chunks
+     * @return the chunks that differ and the files missing or of another size; empty: all match
+     * @throws InterruptedException when cancelled
+     * @since 0.5
+     */
+    java.util.List<DamagedChunk> verifyDownload(String gameId, GameManifest against,
+            java.util.function.LongConsumer progress, java.util.function.BooleanSupplier cancelled)
+            throws IOException, InterruptedException;
 
     /**
      * What opening this library did that its user should be told once, e.g. that a damaged state database was moved

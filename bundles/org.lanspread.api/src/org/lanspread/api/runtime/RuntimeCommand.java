@@ -77,6 +77,22 @@ public sealed interface RuntimeCommand<R> {
     }
 
     /**
+     * Repairs a game: verifies it as {@link Verify} does and also checks its install (local/) against its archives'
+     * entries (sizes and CRCs); then fetches only the chunks that differ from peers offering the same content, and
+     * unpacks the archives again only when the install differed, keeping the files the game added (saves, configs).
+     * COMPLETED when the game is whole again (or already was: the message says so); FAILED naming what could not be
+     * repaired (e.g. no peer offers the version). Cancelled while fetching, it stays a paused download of the same
+     * version that Repair or Download resumes.
+     *
+     * @since 0.7
+     */
+    record Repair(String gameId) implements RuntimeCommand<OperationOutcome> {
+        public Repair {
+            GameIds.requireValid(gameId);
+        }
+    }
+
+    /**
      * Cancels the game's active operation (between chunks or entries, never mid-write); completes with whether
      * there was one. A cancelled download keeps its verified chunks and resumes later.
      */

@@ -27,9 +27,9 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
     }
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard",
-            "delete", "verify");
+            "delete", "verify", "repair");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
-            "uninstall", "discard", "delete", "verify", "launchers");
+            "uninstall", "discard", "delete", "verify", "repair", "launchers");
 
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
@@ -43,7 +43,10 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
               update GAME           fetch the newest version of GAME and reinstall it
               uninstall GAME        remove GAME's install (the download stays)
               discard GAME          remove what an interrupted download of GAME left (e.g. after a full disk)
-              verify GAME           read GAME's download files again and check every chunk against its manifest
+              verify GAME           read GAME's download files again and check every chunk against its manifest,
+                                    and its install against its archives (files the game added are listed, kept)
+              repair GAME           verify GAME, fetch only its damaged chunks from peers, and unpack it again
+                                    when its install differed (keeping the files the game added)
               delete GAME [--yes]   remove GAME from this machine: its install and its download (asks first;
                                     without a terminal, --yes confirms)
               launchers             list the game launchers installed (plug-ins included), the one Play tries first first

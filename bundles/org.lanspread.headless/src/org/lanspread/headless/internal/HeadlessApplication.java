@@ -327,6 +327,7 @@ public class HeadlessApplication implements IApplication {
             case "update" -> new RuntimeCommand.Update(id);
             case "delete" -> new RuntimeCommand.Delete(id);
             case "verify" -> new RuntimeCommand.Verify(id);
+            case "repair" -> new RuntimeCommand.Repair(id);
             default -> new RuntimeCommand.Uninstall(id);
         };
         out.println(cli.command() + " " + id);

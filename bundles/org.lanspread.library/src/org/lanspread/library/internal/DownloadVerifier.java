@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
+import org.lanspread.api.library.DamagedChunk;
 import org.lanspread.api.library.GameManifest;
 
 /**
- * Verify: every chunk of a game's download files read again and hashed, against the manifest recorded for them (the
- * chunk hashes cached while the files' sizes and times are unchanged), so data that changed on disk under the same
- * size and time is found.
+ * Verify: every chunk of a game's download files read again and hashed, against a manifest (the one recorded for
+ * them, or one peers offer for the same version), so data that changed on disk under the same size and time is found.
  */
 final class DownloadVerifier {
 
@@ -24,21 +24,27 @@ final class DownloadVerifier {
     }
 
     /**
-     * @return one line per chunk that differs ("chunk 3 of doom.part2.rar"), empty when all match
+     * @return the chunks that differ, and the files missing or of another size; empty when all match
      * @throws InterruptedException when {@code cancelled} says so (checked between chunks)
      */
-    static List<String> verify(Path folder, GameManifest recorded, LongConsumer progress, BooleanSupplier cancelled)
-            throws IOException, InterruptedException {
-        List<String> bad = new ArrayList<>();
+    static List<DamagedChunk> verify(Path folder, GameManifest against, LongConsumer progress,
+            BooleanSupplier cancelled) throws IOException, InterruptedException {
+        List<DamagedChunk> bad = new ArrayList<>();
         long done = 0;
-        for (GameManifest.ManifestFile file : recorded.files()) {
+        for (GameManifest.ManifestFile file : against.files()) {
             try (FileChannel channel = FileChannel.open(folder.resolve(file.path()), StandardOpenOption.READ)) {
+                if (channel.size() != file.size()) {
+                    bad.add(new DamagedChunk(file.path(), -1));
+                    done += file.size();
+                    progress.accept(done);
+                    continue;
+                }
                 for (int chunk = 0; chunk < file.chunks().size(); chunk++) {
                     if (cancelled.getAsBoolean()) {
                         throw new InterruptedException("verify cancelled");
                     }
-                    long offset = (long) chunk * recorded.chunkSize();
-                    long length = Math.min(recorded.chunkSize(), file.size() - offset);
+                    long offset = (long) chunk * against.chunkSize();
+                    long length = Math.min(against.chunkSize(), file.size() - offset);
                     String now;
                     try {
                         now = ChunkHasher.hashRange(channel, offset, length);
@@ -47,13 +53,15 @@ final class DownloadVerifier {
                                 e.getCause());
                     }
                     if (!now.equals(file.chunks().get(chunk))) {
-                        bad.add("chunk " + chunk + " of " + file.path());
+                        bad.add(new DamagedChunk(file.path(), chunk));
                     }
                     done += length;
                     progress.accept(done);
                 }
             } catch (NoSuchFileException e) {
-                bad.add(file.path() + " is missing");
+                bad.add(new DamagedChunk(file.path(), -1));
+                done += file.size();
+                progress.accept(done);
             }
         }
         return bad;

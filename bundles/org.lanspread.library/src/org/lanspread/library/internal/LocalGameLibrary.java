@@ -37,6 +37,7 @@ import org.lanspread.api.library.ArchiveTester;
 import org.lanspread.api.library.Availability;
 import org.lanspread.api.library.GameIds;
 import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.DamagedChunk;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.InvalidGameDirectoryException;
 import org.lanspread.api.library.LibraryDelta;
@@ -252,37 +253,26 @@ public class LocalGameLibrary implements GameLibrary {
 
     @Override
     public GameManifest manifest(String gameId) throws IOException {
+        LocalGame game = downloaded(gameId);
+        return ManifestCache.manifest(store, gameDirectory().resolve(gameId), gameId, game.downloadedVersion(), true);
+    }
+
+    @Override
+    public Optional<GameManifest> recordedManifest(String gameId) throws IOException {
+        LocalGame game = downloaded(gameId);
+        return Optional.ofNullable(ManifestCache.manifest(store, gameDirectory().resolve(gameId), gameId,
+                game.downloadedVersion(), false));
+    }
+
+    /** The game as its folder is now; throws IllegalStateException when it holds no complete download. */
+    private LocalGame downloaded(String gameId) throws IOException {
         GameIds.requireValid(gameId);
         Path folder = gameDirectory().resolve(gameId);
         LocalGame game = GameFolderReader.read(folder);
         if (game == null || !game.availability().downloaded()) {
             throw new IllegalStateException("game '" + gameId + "' is not downloaded in " + gameDirectory());
         }
-        int chunkSize = GameManifest.DEFAULT_CHUNK_SIZE;
-        List<GameManifest.ManifestFile> files = new ArrayList<>();
-        Map<String, Path> paths = new TreeMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        && GameFolderReader.isDownloadFile(name)) {
-                    paths.put(name, entry);
-                }
-            }
-        }
-        for (Map.Entry<String, Path> entry : paths.entrySet()) {
-            BasicFileAttributes attributes = Files.readAttributes(entry.getValue(), BasicFileAttributes.class);
-            long mtime = attributes.lastModifiedTime().toMillis();
-            StateStore.CachedFile cached = store.cachedFile(gameId, entry.getKey());
-            if (cached == null || cached.size() != attributes.size() || cached.mtimeMillis() != mtime
-                    || cached.chunkSize() != chunkSize) {
-                cached = new StateStore.CachedFile(attributes.size(), mtime, chunkSize,
-                        ChunkHasher.hashChunks(entry.getValue(), chunkSize));
-                store.saveFile(gameId, entry.getKey(), cached);
-            }
-            files.add(new GameManifest.ManifestFile(entry.getKey(), cached.size(), cached.chunks()));
-        }
-        return new GameManifest(gameId, game.downloadedVersion(), chunkSize, files);
+        return game;
     }
 
     @Override
@@ -325,10 +315,10 @@ public class LocalGameLibrary implements GameLibrary {
     }
 
     @Override
-    public List<String> verifyDownload(String gameId, java.util.function.LongConsumer progress,
+    public List<DamagedChunk> verifyDownload(String gameId, GameManifest against, java.util.function.LongConsumer progress,
             java.util.function.BooleanSupplier cancelled) throws IOException, InterruptedException {
-        GameManifest recorded = manifest(gameId); // the cached hashes while the files' sizes and times are unchanged
-        return DownloadVerifier.verify(gameDirectory().resolve(gameId), recorded, progress, cancelled);
+        GameIds.requireValid(gameId);
+        return DownloadVerifier.verify(gameDirectory().resolve(gameId), against, progress, cancelled);
     }
 
     /** The names, sizes and modification times of a game folder's download files, as one digest. */

@@ -97,6 +97,15 @@ final class Download {
     private final Map<PeerId, PeerState> peers = new ConcurrentHashMap<>();
     private volatile boolean allPeersGone;
     private volatile Stats stats;
+    /** A repair: the manifest the peers' must equal, and what puts this peer's good chunks in place; else null. */
+    private GameManifest expected;
+    private Seeder seeder;
+
+    /** Puts what this peer already holds of the manifest into the staging area before anything is fetched. */
+    @FunctionalInterface
+    interface Seeder {
+        void seed(GameManifest manifest) throws IOException;
+    }
 
     /** Told when peers offering the version disagree about its content: what, and the peers of the other content. */
     @FunctionalInterface
@@ -122,6 +131,18 @@ final class Download {
 
     String gameId() {
         return gameId;
+    }
+
+    /**
+     * Makes this download a repair: only the content {@code expected} describes is taken (a peer offering it is
+     * preferred to the majority), and {@code seeder} stages this peer's good chunks first, so only the others are
+     * fetched. Nothing is staged when no peer offers that content.
+     */
+    Download repairing(GameManifest expected, Seeder seeder) {
+        this.expected = expected;
+        this.seeder = seeder;
+        sources.prefer(expected.contentHash());
+        return this;
     }
 
     String version() {
@@ -183,7 +204,15 @@ final class Download {
         List<BitSet> verified;
         long resumed = 0;
         String what = "the download of " + gameId + " " + manifest.version();
+        if (expected != null && !manifest.equals(expected)) {
+            throw new DownloadException("no connected peer offers the content of " + gameId + " " + version
+                    + " this peer has (its peers offer content " + manifest.contentHash().substring(0, 12)
+                    + ", this peer's is " + expected.contentHash().substring(0, 12) + "); nothing was changed", null);
+        }
         try {
+            if (seeder != null) {
+                seeder.seed(manifest); // moves this peer's files into the staging area, journalling the good chunks
+            }
             if (!Files.isDirectory(DownloadStaging.dir(gameFolder))) { // a fresh download: refused before any write
                 SpaceCheck.require(gameFolder, manifest.totalBytes(), what);
             }

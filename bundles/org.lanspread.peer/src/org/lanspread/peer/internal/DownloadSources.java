@@ -38,6 +38,8 @@ final class DownloadSources {
     /** Peers already reported as offering another content. */
     private final Set<PeerId> reported = ConcurrentHashMap.newKeySet();
     private volatile String disagreementMessage;
+    /** The content to take when some peer offers it, whatever the majority offers (a repair's own content). */
+    private volatile String preferred;
 
     DownloadSources(String gameId, String version, PeerDirectory directory, PeerConnections connections,
             Download.Disagreement disagreement) {
@@ -46,6 +48,11 @@ final class DownloadSources {
         this.directory = directory;
         this.connections = connections;
         this.disagreement = disagreement;
+    }
+
+    /** Takes {@code content} when any peer offers it (a repair needs the content this peer has), else the majority's. */
+    void prefer(String content) {
+        this.preferred = content;
     }
 
     /** The content taken, or null before the manifest is chosen. */
@@ -161,6 +168,10 @@ final class DownloadSources {
             }
             Map<String, GameManifest> learned = learnContents(token, problems);
             ContentVote.Choice choice = ContentVote.choose(offers());
+            String wanted = preferred;
+            if (wanted != null && !wanted.equals(choice.content()) && choice.groups().containsKey(wanted)) {
+                choice = new ContentVote.Choice(wanted, choice.groups());
+            }
             if (choice.content() != null) {
                 content = choice.content();
                 reportDisagreement();

@@ -76,6 +76,55 @@ final class DownloadStaging {
     }
 
     /**
+     * Starts a repair of the complete download in {@code gameFolder}: its files move into the staging area (renames,
+     * version.ini first, so from the first move the game is a paused download of its version, never a complete one
+     * with a file missing), and each moved file's chunks, except the {@code damaged} ones, are journalled as verified
+     * right after its move. What is left to fetch is the damaged chunks; a crash at any point leaves a download that
+     * resumes (at worst fetching a moved file whose lines were not written yet). Files missing or of another size are
+     * left where they are and fetched whole; the commit replaces them.
+     *
+     * @param damaged chunk indexes per file path; a file mapped to null is damaged as a whole
+     */
+    static void seed(Path gameFolder, GameManifest manifest, java.util.Map<String, BitSet> damaged)
+            throws IOException {
+        DownloadStaging staging = open(gameFolder, manifest);
+        try {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < manifest.files().size(); i++) {
+                order.add(manifest.files().get(i).path().equals(VERSION_INI) ? 0 : order.size(), i);
+            }
+            for (int index : order) {
+                GameManifest.ManifestFile file = manifest.files().get(index);
+                Path from = gameFolder.resolve(file.path());
+                boolean whole = damaged.containsKey(file.path()) && damaged.get(file.path()) == null
+                        || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS) || Files.size(from) != file.size();
+                if (file.path().equals(VERSION_INI) && Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+                    // always moved: the folder must not look like a complete download while its files are staged
+                    Files.move(from, staging.file(index), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                } else if (!whole) {
+                    Files.move(from, staging.file(index), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+                if (whole) {
+                    continue; // fetched whole
+                }
+                BitSet bad = damaged.getOrDefault(file.path(), new BitSet());
+                StringBuilder lines = new StringBuilder();
+                for (int chunk = 0; chunk < file.chunks().size(); chunk++) {
+                    if (!bad.get(chunk)) {
+                        lines.append(index).append(' ').append(chunk).append('\n');
+                    }
+                }
+                staging.journal.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII)));
+                staging.journal.force(false);
+            }
+        } finally {
+            staging.closeJournal();
+        }
+    }
+
+    /**
      * Cuts a journal after its last complete line: a line torn by a crash would otherwise be glued to the next one
      * appended ("1" + "2 3" reads as chunk 3 of file 12). The chunk of the torn line is fetched again.
      */

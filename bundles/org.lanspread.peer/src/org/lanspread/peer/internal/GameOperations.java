@@ -19,6 +19,7 @@ import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.games.OperationKind;
 import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.GameLibrary;
+import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.LocalGame;
 import org.lanspread.api.runtime.OperationOutcome;
 import org.lanspread.api.runtime.OperationOutcome.Result;
@@ -45,6 +46,7 @@ final class GameOperations {
     private final TaskGroup operationsGroup;
     private final ServedContent served;
     private final Runnable publish;
+    private final GameRepair repairs;
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
     /** The names of the peers the game's last download of this operation received data from (for its summary). */
     private final Map<String, List<String>> fetchedFrom = new ConcurrentHashMap<>();
@@ -61,6 +63,7 @@ final class GameOperations {
         this.operationsGroup = operationsGroup;
         this.served = served;
         this.publish = publish;
+        this.repairs = new GameRepair(deps, libraries, connections, settings, directory, this::fetch, this::unpack);
     }
 
     /** The downloads running now. */
@@ -214,37 +217,46 @@ final class GameOperations {
         if (game == null || !game.availability().downloaded()) {
             throw new OperationRefusedException("'" + gameId + "' has no complete download to verify");
         }
-        String version = game.downloadedVersion();
-        runOperation(gameId, OperationKind.VERIFY, "verifying", result, (guard, token, group) -> {
-            guard.phase(OperationKind.VERIFY, "verifying", game.downloadBytes());
-            List<String> bad;
-            try {
-                bad = libraries.get().verifyDownload(gameId, guard::progress, token::isCancelled);
-            } catch (InterruptedException e) {
-                return new OperationOutcome(gameId, OperationKind.VERIFY, Result.CANCELLED, version,
-                        "verify of " + gameId + " " + version + " cancelled");
-            }
-            if (bad.isEmpty()) {
-                return new OperationOutcome(gameId, OperationKind.VERIFY, Result.COMPLETED, version, "every chunk of "
-                        + gameId + " " + version + " matches its manifest (" + game.downloadBytes() + " bytes read)");
-            }
-            String problem = bad.size() + " chunk(s) of " + gameId + " " + version + " no longer match the manifest: "
-                    + String.join(", ", bad.size() > 8 ? bad.subList(0, 8) : bad) + (bad.size() > 8 ? ", …" : "")
-                    + "; needs repair";
-            libraries.get().recordDamage(gameId, problem); // not offered until a file changes (a repair)
-            return new OperationOutcome(gameId, OperationKind.VERIFY, Result.FAILED, version, problem);
-        });
+        runOperation(gameId, OperationKind.VERIFY, "verifying", result,
+                (guard, token, group) -> repairs.verify(game, guard, token));
+    }
+
+    void repair(String gameId, CompletableFuture<Object> result) throws OperationRefusedException {
+        LocalGame game = current(gameId);
+        GameManifest staged = DownloadStaging.stagedManifest(libraries.get().gameDirectory().resolve(gameId));
+        if ((game == null || !game.availability().downloaded()) && staged != null) { // a paused repair or download
+            runOperation(gameId, OperationKind.REPAIR, "connecting", result, (guard, token, group) -> {
+                OperationOutcome fetched = fetch(gameId, staged.version(), guard, group, OperationKind.REPAIR,
+                        download -> download);
+                return fetched.result() != Result.COMPLETED ? fetched : new OperationOutcome(gameId,
+                        OperationKind.REPAIR, Result.COMPLETED, staged.version(), gameId + " " + staged.version()
+                                + " repaired; the paused download was completed");
+            });
+            return;
+        }
+        if (game == null || !game.availability().downloaded()) {
+            throw new OperationRefusedException("'" + gameId + "' has no complete download to repair: download it");
+        }
+        runOperation(gameId, OperationKind.REPAIR, "verifying", result,
+                (guard, token, group) -> repairs.repair(game, guard, token, group));
     }
 
     /** Fetches {@code version} of a game; the outcome is COMPLETED, CANCELLED or ALL_PEERS_GONE. */
     private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
             OperationKind kind) throws Download.DownloadException, InterruptedException, IOException {
-        Download download = new Download(gameId, version, libraries.get().gameDirectory().resolve(gameId), directory,
+        return fetch(gameId, version, guard, group, kind, download -> download);
+    }
+
+    /** As {@link #fetch(String, String, OperationState.Guard, TaskGroup, OperationKind)}, the download set up first. */
+    private OperationOutcome fetch(String gameId, String version, OperationState.Guard guard, TaskGroup group,
+            OperationKind kind, java.util.function.UnaryOperator<Download> setup)
+            throws Download.DownloadException, InterruptedException, IOException {
+        Download download = setup.apply(new Download(gameId, version, libraries.get().gameDirectory().resolve(gameId), directory,
                 connectionsNow.get(), guard, group, (peer, why) -> deps.post(RuntimeTopics.PEER_DROPPED, Map.of(
                         RuntimeTopics.GAME_ID, gameId, RuntimeTopics.PEER, peer.hex(), RuntimeTopics.MESSAGE, why)),
                 (message, others) -> deps.post(RuntimeTopics.PEERS_DISAGREE, Map.of(RuntimeTopics.GAME_ID, gameId,
                         RuntimeTopics.MESSAGE, message, RuntimeTopics.PEERS_PROPERTY,
-                        others.stream().map(PeerId::hex).toList())));
+                        others.stream().map(PeerId::hex).toList()))));
         downloads.put(gameId, download);
         Download.Result result;
         try {
@@ -313,6 +325,12 @@ final class GameOperations {
     /** Unpacks the downloaded version into local/ (an install, or the second half of an update). */
     private OperationOutcome unpack(String gameId, OperationKind kind, OperationState.Guard guard, CancelToken token)
             throws IOException, ArchiveException {
+        return unpack(gameId, kind, List.of(), guard, token);
+    }
+
+    /** As {@link #unpack(String, OperationKind, OperationState.Guard, CancelToken)}, keeping {@code keep} of local/. */
+    private OperationOutcome unpack(String gameId, OperationKind kind, List<String> keep, OperationState.Guard guard,
+            CancelToken token) throws IOException, ArchiveException {
         LocalGame game = current(gameId);
         if (game == null || !game.availability().downloaded()) {
             throw new IOException("'" + gameId + "' has no complete download to unpack");
@@ -325,7 +343,8 @@ final class GameOperations {
                         + game.downloadedVersion());
         try {
             new GameTransactions(() -> deps.extractor(settingsNow.get().extractor())).install(
-                    libraries.get().gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), guard, token);
+                    libraries.get().gameDirectory().resolve(gameId), game.downloadedVersion(), game.archives(), keep, guard,
+                    token);
         } catch (GameTransactions.Cancelled e) {
             return new OperationOutcome(gameId, kind, Result.CANCELLED, game.downloadedVersion(),
                     (kind == OperationKind.UPDATE ? "update" : "install") + " of " + gameId

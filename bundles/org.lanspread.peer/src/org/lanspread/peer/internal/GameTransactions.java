@@ -76,8 +76,19 @@ final class GameTransactions {
      */
     void install(Path folder, String version, List<String> archives, OperationState.Guard guard, CancelToken token)
             throws IOException, ArchiveException, Cancelled {
+        install(folder, version, archives, List.of(), guard, token);
+    }
+
+    /**
+     * As {@link #install(Path, String, List, OperationState.Guard, CancelToken)}, copying the files {@code keep} names
+     * (paths in the current local/ that the archives do not hold: saves, configs) into the new install before it is
+     * put in place.
+     */
+    void install(Path folder, String version, List<String> archives, List<String> keep, OperationState.Guard guard,
+            CancelToken token) throws IOException, ArchiveException, Cancelled {
         boolean update = Files.isDirectory(folder.resolve(LOCAL), LinkOption.NOFOLLOW_LINKS);
-        OperationKind kind = guard.current().kind() == OperationKind.UPDATE ? OperationKind.UPDATE
+        OperationKind running = guard.current().kind();
+        OperationKind kind = running == OperationKind.UPDATE || running == OperationKind.REPAIR ? running
                 : OperationKind.INSTALL;
         ArchiveExtractor chosen = extractor.get();
         if (chosen == null) {
@@ -110,6 +121,7 @@ final class GameTransactions {
             if (token.isCancelled()) {
                 throw new Cancelled(token.reason());
             }
+            copyKept(folder.resolve(LOCAL), staged, keep);
             ObjectNode marker = JSON.createObjectNode().put("version", version);
             Files.write(staged.resolve(MARKER), JSON.writeValueAsBytes(marker));
         } catch (IOException | ArchiveException | Cancelled | RuntimeException e) {
@@ -125,6 +137,20 @@ final class GameTransactions {
         writeJournal(folder, update ? "update" : "install", version, "swapping");
         swap(folder);
         Files.deleteIfExists(folder.resolve(JOURNAL));
+    }
+
+    /** Copies each of {@code keep} from the old install into the new one, unless the new one holds that path. */
+    private static void copyKept(Path local, Path staged, List<String> keep) throws IOException {
+        for (String path : keep) {
+            Path from = local.resolve(path).normalize();
+            Path to = staged.resolve(path).normalize();
+            if (!from.startsWith(local) || !to.startsWith(staged) || Files.exists(to, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
     }
 
     private static void swap(Path folder) throws IOException {

@@ -34,6 +34,8 @@ final class OutcomeSummary {
                 case DELETE -> name + " is deleted" + (bytes > 0 ? " — " + size(bytes) + " freed" : "");
                 case VERIFY -> game + " is intact — every chunk checked" + (bytes > 0 ? ", " + size(bytes) : "")
                         + " in " + duration(took);
+                case REPAIR -> game + " is repaired" + (outcome.message().contains("; ") ? " — " + outcome.message()
+                        .substring(outcome.message().indexOf("; ") + 2).replaceFirst(" \\[.*\\]$", "") : "");
             };
             case NOTHING_TO_DO -> name + ": nothing to do (" + outcome.message() + ")";
             case CANCELLED -> name + ": " + kind + " cancelled"

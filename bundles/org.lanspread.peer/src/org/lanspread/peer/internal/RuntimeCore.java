@@ -448,6 +448,7 @@ final class RuntimeCore {
             case RuntimeCommand.Uninstall u -> games.uninstall(u.gameId(), any);
             case RuntimeCommand.Delete d -> games.delete(d.gameId(), any);
             case RuntimeCommand.Verify v -> games.verify(v.gameId(), any);
+            case RuntimeCommand.Repair r -> games.repair(r.gameId(), any);
         }
     }
 

@@ -70,6 +70,7 @@ final class SnapshotBuilder {
                 case UNINSTALL -> GameState.UNINSTALLING;
                 case DELETE -> GameState.DELETING;
                 case VERIFY -> GameState.VERIFYING;
+                case REPAIR -> GameState.REPAIRING;
             };
         }
         if (game == null) {

@@ -222,7 +222,7 @@ class OfferIntegrityTest {
             OperationOutcome damaged = seed.run(new RuntimeCommand.Verify("ut99"));
             System.out.println("[verify] " + damaged.summary() + " / " + damaged.message());
             assertEquals(Result.FAILED, damaged.result(), damaged.message());
-            assertTrue(damaged.message().startsWith("1 chunk(s) of ut99 436 no longer match the manifest: chunk 1 of "
+            assertTrue(damaged.message().startsWith("1 chunk(s) of ut99 436 no longer match the recorded manifest: chunk 1 of "
                     + volume.getFileName() + "; needs repair"), damaged.message());
             awaitState(seed, "ut99", GameState.DAMAGED);
             assertTrue(seed.core.content().announced().stream().noneMatch(g -> g.id().equals("ut99")),

@@ -30,7 +30,7 @@ final class GameActions {
             return Main.NONE;
         }
         return switch (game.state()) {
-            case DOWNLOADING, INSTALLING, UPDATING, UNINSTALLING, VERIFYING -> Main.CANCEL;
+            case DOWNLOADING, INSTALLING, UPDATING, UNINSTALLING, VERIFYING, REPAIRING -> Main.CANCEL;
             case UPDATE_AVAILABLE -> Main.UPDATE;
             case INSTALLED, LOCAL_ONLY -> Main.PLAY;
             case ON_PEERS, DOWNLOADED, INCOMPLETE -> Main.INSTALL;
@@ -54,6 +54,11 @@ final class GameActions {
             case DOWNLOADED, INSTALLED, UPDATE_AVAILABLE, DAMAGED -> true;
             default -> false;
         };
+    }
+
+    /** Repair is offered where Verify is (a paused repair is a paused download: Install or Download resumes it). */
+    static boolean canRepair(GameView game) {
+        return canVerify(game);
     }
 
     /** Delete is offered for any game with a folder here and no operation running. */

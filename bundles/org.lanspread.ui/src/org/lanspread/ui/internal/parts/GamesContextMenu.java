@@ -61,6 +61,8 @@ final class GamesContextMenu {
                         + game.name()));
         MenuItem verify = item(menu, "Verify files", game -> send.accept(new RuntimeCommand.Verify(game.id()),
                 "Verifying " + game.name()));
+        MenuItem repair = item(menu, "Repair", game -> send.accept(new RuntimeCommand.Repair(game.id()),
+                "Repairing " + game.name()));
         new MenuItem(menu, SWT.SEPARATOR);
         MenuItem delete = item(menu, "Delete…", game -> {
             if (confirm.test(game)) {
@@ -74,6 +76,7 @@ final class GamesContextMenu {
                     && game.state() != GameState.DELETING);
             delete.setEnabled(connected && GameActions.canDelete(game));
             verify.setEnabled(connected && GameActions.canVerify(game));
+            repair.setEnabled(connected && GameActions.canRepair(game));
             discard.setEnabled(connected && game != null && game.state() == GameState.INCOMPLETE);
         });
         table.setMenu(menu);

@@ -40,6 +40,7 @@ class GameActionsTest {
         expected.put(GameState.DAMAGED, GameActions.Main.NONE);
         expected.put(GameState.DELETING, GameActions.Main.NONE);
         expected.put(GameState.VERIFYING, GameActions.Main.CANCEL);
+        expected.put(GameState.REPAIRING, GameActions.Main.CANCEL);
         assertEquals(GameState.values().length, expected.size(), "every state has a main action");
         expected.forEach((state, action) -> assertEquals(action, GameActions.main(game(state, null)), state.name()));
         assertTrue(GameActions.canUninstall(game(GameState.INSTALLED, null)));
@@ -49,6 +50,8 @@ class GameActionsTest {
         assertTrue(GameActions.canVerify(game(GameState.DAMAGED, null)));
         assertFalse(GameActions.canVerify(game(GameState.ON_PEERS, null)));
         assertFalse(GameActions.canVerify(game(GameState.VERIFYING, null)));
+        assertTrue(GameActions.canRepair(game(GameState.DAMAGED, null)));
+        assertFalse(GameActions.canRepair(game(GameState.REPAIRING, null)));
         for (GameState state : GameState.values()) { // Delete: anything with a folder here, no operation running
             assertEquals(state != GameState.ON_PEERS && !state.busy(), GameActions.canDelete(game(state, null)),
                     state.name());
