@@ -265,6 +265,38 @@ class LibraryAndExtractionBenchmark {
         delete(dir);
     }
 
+    /**
+     * Verify (issue 18): every chunk of a downloaded 1 GiB game (a stored RAR5 set of 256 MiB volumes) read again and
+     * compared with its recorded manifest, against sha256sum of the same files; both read from the page cache.
+     */
+    @Test
+    @Order(5)
+    void verifyOfADownloadedGameAgainstSha256sum() throws Exception {
+        Path games = ROOT.resolve("verify-games");
+        delete(games);
+        Path game = Files.createDirectories(games.resolve("verify-game"));
+        List<Path> volumes = RarWriter.rar5().randomFile("data/game.bin", GIB, 8).volumeSize(256L << 20)
+                .write(game, "verify-game");
+        Files.writeString(game.resolve("version.ini"), "1\n");
+        GameLibrary library = service(GameLibraryFactory.class, null).open(ROOT.resolve("state-verify"), games);
+        library.setGameDirectory(games);
+        GameManifest recorded = library.manifest("verify-game"); // the hashes a download records
+        List<String> command = new ArrayList<>(List.of("sha256sum"));
+        volumes.forEach(v -> command.add(v.toString()));
+        exec("sh", "-c", "cat '" + game + "'/*.rar > /dev/null");
+        double[] sha = time(RUNS, null, () -> exec(command.toArray(String[]::new)));
+        double[] ours = time(RUNS, null, () -> assertEquals(List.of(), library.verifyDownload("verify-game",
+                recorded, done -> { }, () -> false)));
+        library.close();
+        long size = recorded.totalBytes();
+        row("sha256sum of a downloaded 1 GiB game's " + volumes.size() + " volumes", sha, mibs(size, sha[0]),
+                "reference");
+        row("Verify: every 4 MiB chunk of them against the recorded manifest", ours, mibs(size, ours[0]),
+                String.format(Locale.ROOT, "%.2fx sha256sum (goal >= 1.0x: %s)", sha[0] / ours[0],
+                        sha[0] / ours[0] >= 1.0 ? "met" : "NOT met"));
+        delete(games);
+    }
+
     @AfterAll
     static void print() {
         StringBuilder table = new StringBuilder("\n=== LanSpread library and extraction benchmark ("

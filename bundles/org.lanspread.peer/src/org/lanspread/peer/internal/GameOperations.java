@@ -226,11 +226,17 @@ final class GameOperations {
         GameManifest staged = DownloadStaging.stagedManifest(libraries.get().gameDirectory().resolve(gameId));
         if ((game == null || !game.availability().downloaded()) && staged != null) { // a paused repair or download
             runOperation(gameId, OperationKind.REPAIR, "connecting", result, (guard, token, group) -> {
-                OperationOutcome fetched = fetch(gameId, staged.version(), guard, group, OperationKind.REPAIR,
-                        download -> download);
-                return fetched.result() != Result.COMPLETED ? fetched : new OperationOutcome(gameId,
-                        OperationKind.REPAIR, Result.COMPLETED, staged.version(), gameId + " " + staged.version()
-                                + " repaired; the paused download was completed");
+                OperationOutcome fetched = fetch(gameId, staged.version(), guard, group, OperationKind.REPAIR);
+                if (fetched.result() != Result.COMPLETED) {
+                    return fetched;
+                }
+                OperationOutcome rest = repairs.repair(current(gameId), guard, token, group); // the install too
+                String done = gameId + " " + staged.version() + " repaired; the paused download was completed";
+                return rest.result() == Result.NOTHING_TO_DO
+                        ? new OperationOutcome(gameId, OperationKind.REPAIR, Result.COMPLETED, staged.version(), done)
+                        : new OperationOutcome(gameId, OperationKind.REPAIR, rest.result(), staged.version(),
+                                rest.result() == Result.COMPLETED ? done + rest.message().substring(
+                                        rest.message().indexOf(';')) : done + "; then: " + rest.message());
             });
             return;
         }

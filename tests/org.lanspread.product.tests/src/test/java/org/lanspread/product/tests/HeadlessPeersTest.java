@@ -23,8 +23,8 @@ import org.lanspread.testing.rar.RarWriter;
 
 /**
  * End-to-end: several headless peers, each a real product process, on loopback. Downloads from one and from three
- * seeds, a seed killed and restarted, the downloader killed (kill -9) during download, install and update, and a full
- * disk.
+ * seeds, a seed killed and restarted, the downloader killed (kill -9) during download, install, update and repair,
+ * and a full disk.
  */
 class HeadlessPeersTest {
 
@@ -235,7 +235,7 @@ class HeadlessPeersTest {
     }
 
     @Test
-    void theDownloaderKilledDuringDownloadInstallAndUpdateRecoversOnRestart() throws Exception {
+    void theDownloaderKilledDuringDownloadInstallUpdateAndRepairRecoversOnRestart() throws Exception {
         Path root = root("crashes");
         // Large enough that unpacking takes a while (the crash must land inside it), capped so the download does too.
         long v1 = V1;
@@ -306,6 +306,38 @@ class HeadlessPeersTest {
             assertEquals(0, leech.await(180), leech.output());
             assertEquals("2", installState(folder, v1, v2));
             assertSameDownload(seed.games.resolve("ut99"), folder);
+
+            // 4. During a repair: one byte of every chunk of the download changed on disk (sizes and times kept), and
+            // one of the install's file too; the game wrote a file of its own.
+            Path data = folder.resolve("local/game/data.bin");
+            String unpacked = sha256(data);
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path volume : files.filter(p -> p.toString().endsWith(".rar")).toList()) {
+                    long[] offsets = new long[(int) ((Files.size(volume) + 4 * MIB - 1) / (4 * MIB))];
+                    for (int i = 0; i < offsets.length; i++) {
+                        offsets[i] = i * 4 * MIB + 7;
+                    }
+                    flip(volume, offsets);
+                }
+            }
+            flip(data, 1000);
+            Files.writeString(folder.resolve("local/game/player.cfg"), "name=leech\n");
+            leech.start(List.of(seed), "repair", "ut99", "--wait", "30");
+            leech.awaitLine("repair ut99: fetching +[1-9]\\d?\\.\\d%", 120);
+            leech.kill9();
+            leech.start(List.of(), "games", "--wait", "0");
+            assertEquals(0, leech.await(60), leech.output());
+            table.add(row("repair", "a paused download, the install as it was", folder));
+            assertFalse(Files.exists(folder.resolve("version.ini")), "a paused download, never a complete one");
+            assertEquals("2", installState(folder, v1, v2));
+            leech.start(List.of(seed), "repair", "ut99", "--wait", "30");
+            assertEquals(0, leech.await(180), leech.output());
+            assertTrue(leech.output().contains("ut99 2 repaired; the paused download was completed; install unpacked "
+                    + "again (it had 1 changed (game/data.bin); 1 added by the game, kept (game/player.cfg))"),
+                    leech.output());
+            assertSameDownload(seed.games.resolve("ut99"), folder);
+            assertEquals(unpacked, sha256(data), "the install matches its archives again");
+            assertEquals("name=leech\n", Files.readString(folder.resolve("local/game/player.cfg")));
         } finally {
             System.out.println("[e2e] kill -9 of the downloader:");
             System.out.printf("[e2e] %-10s | %-40s | %s%n", "crash in", "expected after restart", "found");
@@ -313,6 +345,25 @@ class HeadlessPeersTest {
             seed.close();
             leech.close();
         }
+    }
+
+    /** Inverts the byte at each offset, keeping the file's size and modification time. */
+    static void flip(Path file, long... offsets) throws IOException {
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long at : offsets) {
+                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+                channel.read(one, at);
+                one.put(0, (byte) ~one.get(0)).rewind();
+                channel.write(one, at);
+            }
+        }
+        Files.setLastModifiedTime(file, mtime);
+    }
+
+    static String sha256(Path file) throws IOException, InterruptedException {
+        return run("sha256sum", file.toString()).split(" ")[0];
     }
 
     private static String row(String point, String expected, Path folder) throws IOException {
