@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param peerCount        how many connected peers offer {@code peerVersion}
  * @param sizeBytes        the download's size (local, else as peers announce it), or 0
  * @param operation        the active operation, or {@code null}
- * @param problem          for {@link GameState#BROKEN} and {@link GameState#DAMAGED}: what is wrong; else
- *                         {@code null}
+ * @param problem          for {@link GameState#BROKEN} and {@link GameState#DAMAGED}: what is wrong; for a game
+ *                         whose last operation failed (e.g. a download refused for lack of space): why, until its
+ *                         next operation starts (since 0.6); else {@code null}
  */
 public record GameView(String id, String name, GameState state, String localVersion, String installedVersion,
         String peerVersion, int peerCount, long sizeBytes, ActiveOperation operation, String problem) {

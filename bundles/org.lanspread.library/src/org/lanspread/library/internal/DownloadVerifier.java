@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
 
 import org.lanspread.api.library.DamagedChunk;
 import org.lanspread.api.library.GameManifest;
@@ -25,43 +28,43 @@ final class DownloadVerifier {
 
     /**
      * @return the chunks that differ, and the files missing or of another size; empty when all match
+     * @param progress told the bytes read so far, from several threads
      * @throws InterruptedException when {@code cancelled} says so (checked between chunks)
      */
     static List<DamagedChunk> verify(Path folder, GameManifest against, LongConsumer progress,
             BooleanSupplier cancelled) throws IOException, InterruptedException {
         List<DamagedChunk> bad = new ArrayList<>();
-        long done = 0;
+        AtomicLong done = new AtomicLong();
         for (GameManifest.ManifestFile file : against.files()) {
             try (FileChannel channel = FileChannel.open(folder.resolve(file.path()), StandardOpenOption.READ)) {
                 if (channel.size() != file.size()) {
                     bad.add(new DamagedChunk(file.path(), -1));
-                    done += file.size();
-                    progress.accept(done);
+                    progress.accept(done.addAndGet(file.size()));
                     continue;
                 }
-                for (int chunk = 0; chunk < file.chunks().size(); chunk++) {
-                    if (cancelled.getAsBoolean()) {
-                        throw new InterruptedException("verify cancelled");
-                    }
-                    long offset = (long) chunk * against.chunkSize();
-                    long length = Math.min(against.chunkSize(), file.size() - offset);
-                    String now;
-                    try {
-                        now = ChunkHasher.hashRange(channel, offset, length);
-                    } catch (UncheckedIOException e) {
-                        throw new IOException(folder.resolve(file.path()) + ": " + e.getCause().getMessage(),
-                                e.getCause());
-                    }
-                    if (!now.equals(file.chunks().get(chunk))) {
-                        bad.add(new DamagedChunk(file.path(), chunk));
-                    }
-                    done += length;
-                    progress.accept(done);
+                // In parallel, as the manifest was hashed (positional reads): ~2x on 2 cores.
+                List<Integer> differ;
+                try {
+                    differ = IntStream.range(0, file.chunks().size()).parallel().filter(chunk -> {
+                        if (cancelled.getAsBoolean()) {
+                            throw new CancellationException();
+                        }
+                        long offset = (long) chunk * against.chunkSize();
+                        long length = Math.min(against.chunkSize(), file.size() - offset);
+                        boolean same = ChunkHasher.hashRange(channel, offset, length).equals(file.chunks().get(chunk));
+                        progress.accept(done.addAndGet(length));
+                        return !same;
+                    }).boxed().sorted().toList();
+                } catch (CancellationException e) {
+                    throw new InterruptedException("verify cancelled");
+                } catch (UncheckedIOException e) {
+                    throw new IOException(folder.resolve(file.path()) + ": " + e.getCause().getMessage(),
+                            e.getCause());
                 }
+                differ.forEach(chunk -> bad.add(new DamagedChunk(file.path(), chunk)));
             } catch (NoSuchFileException e) {
                 bad.add(new DamagedChunk(file.path(), -1));
-                done += file.size();
-                progress.accept(done);
+                progress.accept(done.addAndGet(file.size()));
             }
         }
         return bad;

@@ -48,6 +48,8 @@ final class GameOperations {
     private final Runnable publish;
     private final GameRepair repairs;
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+    /** Why the game's last operation failed (e.g. a download refused for lack of space), until its next one. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     /** The names of the peers the game's last download of this operation received data from (for its summary). */
     private final Map<String, List<String>> fetchedFrom = new ConcurrentHashMap<>();
 
@@ -64,6 +66,11 @@ final class GameOperations {
         this.served = served;
         this.publish = publish;
         this.repairs = new GameRepair(deps, libraries, connections, settings, directory, this::fetch, this::unpack);
+    }
+
+    /** Why the game's last operation failed, shown on its row until another operation starts; or null. */
+    String lastFailure(String gameId) {
+        return failures.get(gameId);
     }
 
     /** The downloads running now. */
@@ -382,6 +389,7 @@ final class GameOperations {
             CompletableFuture<Object> result, Work work) throws OperationRefusedException {
         TaskGroup group = operationsGroup.child(gameId);
         OperationState.Guard guard = operations.begin(gameId, kind, phase, group.token());
+        failures.remove(gameId);
         long begun = System.nanoTime();
         served.reannounce(gameId); // suppressed from what peers see while active
         deps.post(RuntimeTopics.OPERATION_STARTED, Map.of(RuntimeTopics.GAME_ID, gameId, RuntimeTopics.KIND,
@@ -426,6 +434,10 @@ final class GameOperations {
             LocalGame game = current(gameId);
             outcome = ended.withSummary(OutcomeSummary.of(ended, displayName(gameId),
                     game == null ? 0 : game.downloadBytes(), took, peers == null ? List.of() : peers));
+        }
+        if (outcome.result() == Result.FAILED) {
+            failures.put(gameId, outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + " failed: "
+                    + outcome.message());
         }
         LOG.log(outcome.result() == Result.FAILED ? Level.WARNING : Level.INFO,
                 outcome.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + gameId + ": "

@@ -406,7 +406,7 @@ final class RuntimeCore {
         GamesSnapshot next;
         synchronized (revision) {
             next = SnapshotBuilder.build(revision.incrementAndGet(), library, directory, operations,
-                    deps.catalog(), content::failedCheck);
+                    deps.catalog(), content::failedCheck, games::lastFailure);
             snapshot = next;
         }
         deps.post(RuntimeTopics.SNAPSHOT, Map.of(RuntimeTopics.SNAPSHOT_PROPERTY, next, RuntimeTopics.E4_DATA, next));

@@ -24,7 +24,7 @@ final class SnapshotBuilder {
     }
 
     static GamesSnapshot build(long rev, GameLibrary lib, PeerDirectory directory, OperationState operations,
-            GameCatalog catalog, Function<LocalGame, ArchiveCheck> failedChecks) {
+            GameCatalog catalog, Function<LocalGame, ArchiveCheck> failedChecks, Function<String, String> lastFailure) {
         Map<String, LocalGame> local = lib == null ? Map.of() : lib.snapshot().games();
         Map<String, PeerDirectory.Best> onPeers = directory.bestVersions();
         List<ActiveOperation> active = operations.snapshot();
@@ -52,7 +52,8 @@ final class SnapshotBuilder {
                     : best != null ? best.game().sizeBytes() : 0;
             ArchiveCheck failed = game == null || operation != null ? null : failedChecks.apply(game);
             GameState state = failed != null ? GameState.DAMAGED : state(game, best, operation);
-            String problem = failed != null ? failed.problem() : game == null ? null : game.problem();
+            String problem = failed != null ? failed.problem() : game != null && game.problem() != null
+                    ? game.problem() : operation == null ? lastFailure.apply(id) : null;
             games.add(new GameView(id, name, state, localVersion, game == null ? null : game.installedVersion(),
                     best == null ? null : best.game().version(), best == null ? 0 : best.peers(), size, operation,
                     problem));

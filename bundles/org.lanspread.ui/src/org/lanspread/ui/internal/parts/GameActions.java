@@ -95,8 +95,7 @@ final class GameActions {
         String state = game.state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         ActiveOperation op = game.operation();
         if (op == null) {
-            return (game.state() == GameState.BROKEN || game.state() == GameState.DAMAGED) && game.problem() != null
-                    ? state + ": " + game.problem() : state;
+            return game.problem() != null ? state + ": " + game.problem() : state; // e.g. "on peers: download failed: …"
         }
         if (!op.determinate()) {
             return state + " (" + op.phase() + ")";

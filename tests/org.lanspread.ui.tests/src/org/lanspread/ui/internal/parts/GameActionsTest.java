@@ -59,6 +59,15 @@ class GameActionsTest {
     }
 
     @Test
+    void aFailureOnTheRowIsShownBesideTheState() {
+        GameView refused = new GameView("doom", "Doom", GameState.ON_PEERS, null, null, "1.9", 1, 6 << 20, null,
+                "download failed: not enough space for the download of doom 1.9");
+        assertEquals("on peers: download failed: not enough space for the download of doom 1.9",
+                GameActions.stateText(refused));
+        assertEquals("installed", GameActions.stateText(game(GameState.INSTALLED, null)));
+    }
+
+    @Test
     void anActiveOperationShowsPercentPeersSpeedAndTimeLeftOrItsPhase() {
         ActiveOperation running = new ActiveOperation("quake3", OperationKind.DOWNLOAD, "fetching", 42L << 20,
                 100L << 20, 2L << 20, Instant.now());
