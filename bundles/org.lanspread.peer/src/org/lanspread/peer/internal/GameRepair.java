@@ -17,12 +17,14 @@ import org.lanspread.api.archive.ArchiveEntry;
 import org.lanspread.api.archive.ArchiveException;
 import org.lanspread.api.archive.ArchiveExtractor;
 import org.lanspread.api.games.OperationKind;
+import org.lanspread.api.library.ArchiveCheck;
 import org.lanspread.api.library.DamagedChunk;
 import org.lanspread.api.library.GameLibrary;
 import org.lanspread.api.library.GameManifest;
 import org.lanspread.api.library.LocalGame;
 import org.lanspread.api.runtime.OperationOutcome;
 import org.lanspread.api.runtime.OperationOutcome.Result;
+import org.lanspread.peer.internal.integrity.ArchiveSetTester;
 import org.lanspread.peer.internal.integrity.ArchiveSets;
 import org.lanspread.peer.internal.repair.InstallCheck;
 
@@ -58,9 +60,9 @@ final class GameRepair {
      * @param installNote why the install was not checked, or null
      */
     record Findings(String against, GameManifest reference, List<DamagedChunk> damaged, InstallCheck.Result install,
-            String installNote) {
+            String installNote, ArchiveCheck archives) {
         boolean intact() {
-            return damaged.isEmpty() && (install == null || install.intact());
+            return damaged.isEmpty() && (install == null || install.intact()) && (archives == null || archives.passed());
         }
     }
 
@@ -97,8 +99,9 @@ final class GameRepair {
         String install = found.install == null ? found.installNote : "its install: " + found.install.describe();
         if (found.intact()) {
             return new OperationOutcome(id, OperationKind.VERIFY, Result.COMPLETED, version,
-                    (found.against == null ? "no reference manifest for " + id + " " + version
-                            + " (no recorded hashes, no peer offering it): its archives passed their own checks"
+                    (found.against == null ? "no recorded hashes of " + id + " " + version + " describe its files as "
+                            + "they are, and no peer offers it: " + (found.archives == null ? "no extractor could check"
+                                    + " its archives either" : "its archives passed their own checks instead")
                             : "every chunk of " + id + " " + version + " matches its " + found.against + " manifest ("
                                     + game.downloadBytes() + " bytes read)")
                             + (install == null ? "" : "; " + install));
@@ -109,6 +112,10 @@ final class GameRepair {
     /** What Verify found wrong, ending with "needs repair"; records damaged chunks so the game is not offered. */
     private String problem(String id, String version, Findings found) throws IOException {
         List<String> parts = new ArrayList<>();
+        if (found.archives != null && !found.archives.passed()) {
+            parts.add("no recorded hashes of " + id + " " + version + " describe its files as they are, and no peer "
+                    + "offers it; its archives fail their own check: " + found.archives.problem());
+        }
         if (!found.damaged.isEmpty()) {
             List<DamagedChunk> bad = found.damaged;
             parts.add(bad.size() + " chunk(s) of " + id + " " + version + " no longer match the " + found.against
@@ -144,11 +151,12 @@ final class GameRepair {
         }
         List<String> done = new ArrayList<>();
         String figures = "";
+        if (found.archives != null && !found.archives.passed()) { // damaged, but nothing says where
+            return new OperationOutcome(id, OperationKind.REPAIR, Result.FAILED, version, problem(id, version, found)
+                    .replaceFirst("; needs repair$", "") + "; to repair it, connect a peer that offers " + version);
+        }
         if (!found.damaged.isEmpty()) {
-            String problem = problem(id, version, found);
-            if (found.reference == null) {
-                return new OperationOutcome(id, OperationKind.REPAIR, Result.FAILED, version, problem);
-            }
+            problem(id, version, found);
             Map<String, BitSet> damaged = new HashMap<>();
             for (DamagedChunk chunk : found.damaged) {
                 if (chunk.wholeFile()) {
@@ -230,15 +238,24 @@ final class GameRepair {
         }
         long total = game.downloadBytes() + (entries == null ? 0 : InstallCheck.bytes(entries));
         guard.phase(kind, "verifying", total);
-        List<DamagedChunk> damaged = reference == null ? List.of()
-                : library.verifyDownload(id, reference, guard::progress, token::isCancelled);
+        List<DamagedChunk> damaged = List.of();
+        ArchiveCheck archives = null;
+        if (reference != null) {
+            damaged = library.verifyDownload(id, reference, guard::progress, token::isCancelled);
+        } else { // nothing to compare chunks with: the archives' own CRCs find damage, not where it is
+            ArchiveExtractor tester = deps.tester(settings.get().extractor());
+            if (tester != null) {
+                archives = library.checkArchives(id, new ArchiveSetTester(tester, guard::progress,
+                        token::isCancelled));
+            }
+        }
         InstallCheck.Result install = null;
         if (entries != null) {
             long base = game.downloadBytes();
             install = new InstallCheck(List.of(GameTransactions.MARKER)).check(local, entries,
                     read -> guard.progress(base + read), token::isCancelled);
         }
-        return new Findings(reference == null ? null : against, reference, damaged, install, installNote);
+        return new Findings(reference == null ? null : against, reference, damaged, install, installNote, archives);
     }
 
     /** Every entry of every archive set of the game (their union is what its install holds). */

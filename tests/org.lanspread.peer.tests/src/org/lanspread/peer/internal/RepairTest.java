@@ -131,6 +131,48 @@ class RepairTest {
         }
     }
 
+    /**
+     * A game put here by hand, damaged before this peer ever hashed it: no recorded hashes describe it, so Verify
+     * compares with the manifest peers offer for its version; alone, it can only run the archives' own CRC check, and
+     * Repair says what it needs.
+     */
+    @Test
+    void aGameNeverHashedHereIsVerifiedAgainstThePeersManifestOrItsArchivesOwnCheck() throws Exception {
+        try (TestPeer alone = TestPeer.builder(dir, "alone").withoutDiscovery().create()) {
+            TestPeer.seedGame(alone.games, "hl", "1.1", 12 * MIB, 6);
+            flip(volumes(alone.games.resolve("hl")).get(1), 4 * MIB + 99);
+            alone.core.start();
+            OperationOutcome verified = alone.run(new RuntimeCommand.Verify("hl"));
+            System.out.println("[repair] alone: " + verified.message());
+            assertEquals(Result.FAILED, verified.result(), verified.message());
+            assertTrue(verified.message().startsWith("no recorded hashes of hl 1.1 describe its files as they are, "
+                    + "and no peer offers it; its archives fail their own check: "), verified.message());
+            OperationOutcome refused = alone.run(new RuntimeCommand.Repair("hl"));
+            assertEquals(Result.FAILED, refused.result(), refused.message());
+            assertTrue(refused.message().endsWith("; to repair it, connect a peer that offers 1.1"), refused.message());
+        }
+        try (TestPeer seed = TestPeer.builder(dir, "seed").create()) {
+            TestPeer.seedGame(seed.games, "hl", "1.1", 12 * MIB, 6);
+            seed.core.start();
+            try (TestPeer leech = TestPeer.builder(dir, "alone").seeds(seed).create()) {
+                leech.core.start();
+                leech.awaitOffered("hl", 1);
+                Path volume = volumes(leech.games.resolve("hl")).get(1);
+                OperationOutcome verified = leech.run(new RuntimeCommand.Verify("hl"));
+                System.out.println("[repair] with a peer: " + verified.message());
+                assertEquals(Result.FAILED, verified.result(), verified.message());
+                assertTrue(verified.message().startsWith("1 chunk(s) of hl 1.1 no longer match the peers' manifest: "
+                        + "chunk 1 of " + volume.getFileName()), verified.message());
+                OperationOutcome repaired = leech.run(new RuntimeCommand.Repair("hl"));
+                System.out.println("[repair] with a peer: " + repaired.message());
+                assertEquals(Result.COMPLETED, repaired.result(), repaired.message());
+                long chunk = Files.size(volume) - 4 * MIB; // the volume's last, short chunk
+                assertTrue(repaired.message().contains(", " + chunk + " fetched, 0 re-fetched"), repaired.message());
+                assertSameDownload(seed.games.resolve("hl"), leech.games.resolve("hl"));
+            }
+        }
+    }
+
     @Test
     void anInstallThatDiffersIsNamedAndUnpackedAgainKeepingWhatTheGameAdded() throws Exception {
         try (TestPeer peer = TestPeer.builder(dir, "alone").withoutDiscovery().create()) {
