@@ -30,6 +30,7 @@ import org.lanspread.api.games.GamesSnapshot;
 import org.lanspread.api.games.GamesSnapshotProvider;
 import org.lanspread.api.runtime.PeerRuntime;
 import org.lanspread.api.runtime.PeerSummary;
+import org.lanspread.api.runtime.OperationOutcome;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.runtime.RuntimeTopics;
 
@@ -51,6 +52,8 @@ public class DetailsPart {
     private Label cover;
     private Label description;
     private Button uninstall;
+    private Button verify;
+    private Button repair;
     private Label message;
     private Image coverImage;
 
@@ -81,10 +84,12 @@ public class DetailsPart {
             GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(value);
             fields.put(name, value);
         }
-        uninstall = new Button(parent, SWT.PUSH);
-        uninstall.setText("Uninstall");
-        uninstall.addListener(SWT.Selection, e -> uninstall());
-        GridDataFactory.fillDefaults().span(2, 1).align(SWT.BEGINNING, SWT.CENTER).applyTo(uninstall);
+        Composite actions = new Composite(parent, SWT.NONE);
+        actions.setLayout(GridLayoutFactory.fillDefaults().numColumns(3).create());
+        GridDataFactory.fillDefaults().span(2, 1).align(SWT.BEGINNING, SWT.CENTER).applyTo(actions);
+        uninstall = button(actions, "Uninstall", game -> new RuntimeCommand.Uninstall(game.id()), "Uninstalling");
+        verify = button(actions, "Verify files", game -> new RuntimeCommand.Verify(game.id()), "Verifying");
+        repair = button(actions, "Repair", game -> new RuntimeCommand.Repair(game.id()), "Repairing");
         message = new Label(parent, SWT.WRAP);
         GridDataFactory.fillDefaults().span(2, 1).grab(true, false).hint(200, SWT.DEFAULT).applyTo(message);
         if (provider != null) {
@@ -170,6 +175,8 @@ public class DetailsPart {
         set("Folder", game == null || directory == null ? "" : directory.resolve(game.id()).toString());
         showCover(game == null ? null : game.id(), entry);
         uninstall.setEnabled(runtime != null && GameActions.canUninstall(game));
+        verify.setEnabled(runtime != null && GameActions.canVerify(game));
+        repair.setEnabled(runtime != null && GameActions.canRepair(game));
         title.getParent().layout(true, true);
     }
 
@@ -201,19 +208,30 @@ public class DetailsPart {
         cover.setVisible(coverImage != null);
     }
 
-    private void uninstall() {
+    private Button button(Composite actions, String text,
+            java.util.function.Function<GameView, RuntimeCommand<OperationOutcome>> command, String doing) {
+        Button button = new Button(actions, SWT.PUSH);
+        button.setText(text);
+        button.addListener(SWT.Selection, e -> run(command, doing));
+        return button;
+    }
+
+    /** Sends the selected game's command; the message line says it runs, then how it ended (its summary). */
+    private void run(java.util.function.Function<GameView, RuntimeCommand<OperationOutcome>> command, String doing) {
         GameView game = game();
         if (game == null || runtime == null) {
             return;
         }
-        message.setText("Uninstalling " + game.name() + " …");
+        message.setText(doing + " " + game.name() + " …");
+        message.setToolTipText(null);
         Display display = message.getDisplay();
-        runtime.submit(new RuntimeCommand.Uninstall(game.id())).whenComplete((outcome, error) -> {
-            String text = error != null ? "Refused: " + GamesPart.rootMessage(error) : outcome.message();
+        runtime.submit(command.apply(game)).whenComplete((outcome, error) -> {
+            String text = error != null ? "Refused: " + GamesPart.rootMessage(error) : outcome.summary();
             if (!display.isDisposed()) {
                 display.asyncExec(() -> {
                     if (!message.isDisposed()) {
                         message.setText(text);
+                        message.setToolTipText(outcome == null ? null : outcome.message());
                         message.getParent().layout(true, true);
                     }
                 });
@@ -238,6 +256,14 @@ public class DetailsPart {
 
     Button uninstallButton() {
         return uninstall;
+    }
+
+    Button verifyButton() {
+        return verify;
+    }
+
+    Button repairButton() {
+        return repair;
     }
 
     Label messageLabel() {

@@ -255,4 +255,51 @@ class WindowTest {
             runtime.submit(new RuntimeCommand.ApplySettings(before)).get(10, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Verify files and Repair from the Details part, on a real install with a file deleted and another changed: the
+     * row and the message name the damage, Repair unpacks it again and keeps the file the game added (screenshots).
+     */
+    @Test
+    void verifyAndRepairFromTheDetailsPart(@TempDir Path dir) throws Exception {
+        PeerRuntime runtime = Runtimes.awaitStarted();
+        PeerSettings before = runtime.settings();
+        Path games = Files.createDirectories(dir.resolve("games"));
+        Path folder = Files.createDirectories(games.resolve("doom"));
+        RarWriter.rar5().randomFile("game/doom.wad", 2 * MIB, 4).file("game/readme.txt", "Doom\n").write(folder, "doom");
+        Files.writeString(folder.resolve("version.ini"), "1.9\n");
+        try (TestWindow w = new TestWindow(PartContexts.osgi())) {
+            runtime.submit(new RuntimeCommand.ApplySettings(new PeerSettings(games, before.uploads(),
+                    before.extractor(), List.of(), true))).get(10, TimeUnit.SECONDS);
+            assertEquals(org.lanspread.api.runtime.OperationOutcome.Result.COMPLETED,
+                    runtime.submit(new RuntimeCommand.Install("doom")).get(60, TimeUnit.SECONDS).result());
+            Table table = w.games.viewer().getTable();
+            w.until("doom installed", () -> state(table, "Doom").equals("installed"));
+            Files.delete(folder.resolve("local/game/readme.txt"));
+            Files.write(folder.resolve("local/game/doom.wad"), new byte[] { 1, 2, 3 }, java.nio.file.StandardOpenOption.WRITE);
+            Files.writeString(folder.resolve("local/game/doom.cfg"), "fullscreen 1\n");
+            w.games.select("doom");
+            w.until("the details of doom", () -> w.details.titleText().equals("Doom") && w.details.verifyButton()
+                    .isEnabled());
+            w.details.verifyButton().notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+            w.until("verify's outcome", () -> w.details.messageLabel().getText().contains("needs repair"));
+            assertEquals("Doom 1.9 needs repair — the install of doom 1.9 differs from its archives: 1 missing "
+                    + "(game/readme.txt), 1 changed (game/doom.wad); 1 added by the game, kept (game/doom.cfg)",
+                    w.details.messageLabel().getText());
+            w.until("the row to say so", () -> state(table, "Doom").startsWith("installed: verify failed: the install"));
+            w.screenshot("verify-found-damage");
+
+            w.details.repairButton().notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+            w.until("repair's outcome", () -> w.details.messageLabel().getText().contains("is repaired"));
+            assertTrue(w.details.messageLabel().getText().startsWith("Doom 1.9 is repaired — install unpacked again"),
+                    w.details.messageLabel().getText());
+            w.until("the row without the failure", () -> state(table, "Doom").equals("installed"));
+            assertEquals("Doom\n", Files.readString(folder.resolve("local/game/readme.txt")));
+            assertEquals(2 * MIB, Files.size(folder.resolve("local/game/doom.wad")));
+            assertEquals("fullscreen 1\n", Files.readString(folder.resolve("local/game/doom.cfg")), "kept");
+            w.screenshot("repaired");
+        } finally {
+            runtime.submit(new RuntimeCommand.ApplySettings(before)).get(10, TimeUnit.SECONDS);
+        }
+    }
 }
