@@ -29,7 +29,7 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard",
             "delete", "verify", "repair");
     static final Set<String> COMMANDS = Set.of("serve", "peers", "games", "help", "download", "install", "update",
-            "uninstall", "discard", "delete", "verify", "repair", "launchers");
+            "uninstall", "discard", "delete", "verify", "repair", "launchers", "version");
 
     static final String USAGE = """
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
@@ -49,6 +49,7 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
                                     when its install differed (keeping the files the game added)
               delete GAME [--yes]   remove GAME from this machine: its install and its download (asks first;
                                     without a terminal, --yes confirms)
+              version               the product's version, Java's, and every LanSpread bundle this runs
               launchers             list the game launchers installed (plug-ins included), the one Play tries first first
             Game commands wait up to --wait seconds (default 20) for --peers peers (default 1) offering the game;
             when fewer come, they start with those there are.

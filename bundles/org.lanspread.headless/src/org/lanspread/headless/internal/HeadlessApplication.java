@@ -63,6 +63,10 @@ public class HeadlessApplication implements IApplication {
             out.println(Cli.USAGE);
             return OK;
         }
+        if (cli.command().equals("version")) {
+            out.print(VersionReport.text(FrameworkUtil.getBundle(HeadlessApplication.class).getBundleContext()));
+            return OK;
+        }
         PeerRuntime runtime = awaitRuntime();
         if (runtime == null) {
             System.err.println("lanspread: the peer runtime did not start within 30 s");
