@@ -1,0 +1,225 @@
+package org.lanspread.ui.internal.update;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.eclipse.jface.dialogs.Dialog;
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
+
+/**
+ * Help › Check for Updates: an update site (a folder or a URL, remembered), Check (what would change), Update (the p2
+ * director on this installation's profile, applied whole or rolled back), and a restart offered when it is done. The
+ * work runs the product's own script ({@code update-product SITE [--check]}) off the UI thread; its lines are shown.
+ */
+final class UpdateDialog extends Dialog {
+
+    static final int CHECK = IDialogConstants.CLIENT_ID + 1;
+    static final int UPDATE = IDialogConstants.CLIENT_ID + 2;
+
+    private final ProductScript script;
+    private final Path remembered;
+    private final Runnable restart;
+    private Text site;
+    private Label verdict;
+    private Text output;
+    private boolean busy;
+    private boolean updatable;
+
+    /**
+     * @param script     the installation's script, or null when this window does not run from an installed product
+     * @param remembered the file that keeps the last site used
+     * @param restart    starts the product again and closes this window
+     */
+    UpdateDialog(Shell parent, ProductScript script, Path remembered, Runnable restart) {
+        super(parent);
+        this.script = script;
+        this.remembered = remembered;
+        this.restart = restart;
+    }
+
+    @Override
+    protected void configureShell(Shell shell) {
+        super.configureShell(shell);
+        shell.setText("Check for Updates");
+    }
+
+    @Override
+    protected boolean isResizable() {
+        return true;
+    }
+
+    @Override
+    protected Control createDialogArea(Composite parent) {
+        Composite area = (Composite) super.createDialogArea(parent);
+        area.setLayout(GridLayoutFactory.swtDefaults().numColumns(3).create());
+        new Label(area, SWT.NONE).setText("Update site:");
+        site = new Text(area, SWT.BORDER);
+        site.setMessage("a folder or a URL (http://, file:)");
+        site.setText(lastSite());
+        GridDataFactory.fillDefaults().grab(true, false).hint(420, SWT.DEFAULT).applyTo(site);
+        Button browse = new Button(area, SWT.PUSH);
+        browse.setText("Folder…");
+        browse.addListener(SWT.Selection, e -> {
+            String folder = new DirectoryDialog(getShell()).open();
+            if (folder != null) {
+                site.setText(folder);
+            }
+        });
+        verdict = new Label(area, SWT.WRAP);
+        GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(420, SWT.DEFAULT).applyTo(verdict);
+        output = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL);
+        GridDataFactory.fillDefaults().span(3, 1).grab(true, true).hint(560, 180).applyTo(output);
+        if (script == null) {
+            verdict.setText("Updates apply to an installed LanSpread product (its folder holds the lanspread start "
+                    + "script); this window runs from elsewhere.");
+            site.setEnabled(false);
+            browse.setEnabled(false);
+        } else {
+            verdict.setText("Check what the site offers for LanSpread " + "(installed: " + script.path().getParent()
+                    + ").");
+        }
+        return area;
+    }
+
+    @Override
+    protected void createButtonsForButtonBar(Composite parent) {
+        createButton(parent, CHECK, "Check", true).setEnabled(script != null);
+        createButton(parent, UPDATE, "Update", false).setEnabled(false);
+        createButton(parent, IDialogConstants.CLOSE_ID, IDialogConstants.CLOSE_LABEL, false);
+    }
+
+    @Override
+    protected void buttonPressed(int id) {
+        if (id == IDialogConstants.CLOSE_ID) {
+            if (!busy) {
+                close();
+            }
+        } else if (id == CHECK) {
+            run(List.of("update-product", site.getText().strip(), "--check"), this::checked);
+        } else if (id == UPDATE) {
+            run(List.of("update-product", site.getText().strip()), this::updated);
+        }
+    }
+
+    private void checked(ProductScript.Result result) {
+        List<String> said = result.said();
+        updatable = result.exit() == ProductScript.UPDATE_AVAILABLE;
+        verdict.setText(updatable ? "An update is available. " + String.join(" ", said.stream()
+                .filter(l -> l.startsWith("installed:") || l.startsWith("available:")).toList())
+                : result.exit() == 0 ? "LanSpread is up to date (" + String.join(" ", said) + ")"
+                        : "The check failed: " + String.join(" ", said));
+        remember();
+    }
+
+    private void updated(ProductScript.Result result) {
+        updatable = false;
+        if (result.exit() != 0) {
+            verdict.setText("The update failed and was rolled back; LanSpread is as it was. "
+                    + String.join(" ", result.said()));
+            return;
+        }
+        verdict.setText("LanSpread was updated. It runs the new version after a restart.");
+        if (MessageDialog.openQuestion(getShell(), "LanSpread was updated",
+                "LanSpread was updated. Restart now to run the new version?")) {
+            close();
+            restart.run();
+        }
+    }
+
+    /** Runs the script off the UI thread, its lines appended to the output, then {@code done} on the UI thread. */
+    private void run(List<String> args, Consumer<ProductScript.Result> done) {
+        if (site.getText().isBlank()) {
+            verdict.setText("Enter an update site: a folder or a URL.");
+            return;
+        }
+        busy = true;
+        output.setText("");
+        verdict.setText(args.contains("--check") ? "Checking…" : "Updating… (the installation changes as a whole or"
+                + " not at all)");
+        buttons(false);
+        var display = getShell().getDisplay();
+        Thread worker = new Thread(() -> {
+            ProductScript.Result result;
+            try {
+                result = script.run(args, line -> display.asyncExec(() -> {
+                    if (!output.isDisposed()) {
+                        output.append(line + "\n");
+                    }
+                }));
+            } catch (IOException e) {
+                result = new ProductScript.Result(-1, List.of("lanspread: cannot run " + script.path() + ": "
+                        + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            ProductScript.Result ended = result;
+            display.asyncExec(() -> {
+                if (getShell() == null || getShell().isDisposed()) {
+                    return;
+                }
+                busy = false;
+                done.accept(ended);
+                buttons(true);
+                verdict.getParent().layout(true, true);
+            });
+        }, "lanspread-update");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void buttons(boolean enabled) {
+        getButton(CHECK).setEnabled(enabled);
+        getButton(UPDATE).setEnabled(enabled && updatable);
+        getButton(IDialogConstants.CLOSE_ID).setEnabled(enabled);
+    }
+
+    private String lastSite() {
+        try {
+            return remembered != null && Files.isRegularFile(remembered) ? Files.readString(remembered).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void remember() {
+        try {
+            if (remembered != null) {
+                Files.createDirectories(remembered.getParent());
+                Files.writeString(remembered, site.getText().strip() + "\n");
+            }
+        } catch (IOException e) {
+            // not remembered: asked again next time
+        }
+    }
+
+    Button button(int id) {
+        return getButton(id);
+    }
+
+    Text siteText() {
+        return site;
+    }
+
+    Label verdictLabel() {
+        return verdict;
+    }
+
+    Text outputText() {
+        return output;
+    }
+}
