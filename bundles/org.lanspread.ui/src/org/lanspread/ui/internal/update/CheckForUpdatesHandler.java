@@ -16,7 +16,12 @@ public class CheckForUpdatesHandler {
     @Execute
     public void execute(Shell shell, IWorkbench workbench) {
         ProductScript script = ProductScript.find().orElse(null);
-        new UpdateDialog(shell, script, rememberedSite(), () -> {
+        new UpdateDialog(shell, script, rememberedSite(), restarter(shell, workbench, script)).open();
+    }
+
+    /** Starts the product again (its script waits for this process to exit) and closes this window. */
+    static Runnable restarter(Shell shell, IWorkbench workbench, ProductScript script) {
+        return () -> {
             try {
                 script.restartAfterThisProcess();
                 workbench.close();
@@ -24,7 +29,7 @@ public class CheckForUpdatesHandler {
                 MessageDialog.openError(shell, "Restart", "LanSpread could not start again (" + e.getMessage()
                         + "); quit and start it yourself to run the new version.");
             }
-        }).open();
+        };
     }
 
     /** Where the last update site is kept: in the state directory (-data), else nowhere. */

@@ -151,35 +151,12 @@ final class UpdateDialog extends Dialog {
         verdict.setText(args.contains("--check") ? "Checking…" : "Updating… (the installation changes as a whole or"
                 + " not at all)");
         buttons(false);
-        var display = getShell().getDisplay();
-        Thread worker = new Thread(() -> {
-            ProductScript.Result result;
-            try {
-                result = script.run(args, line -> display.asyncExec(() -> {
-                    if (!output.isDisposed()) {
-                        output.append(line + "\n");
-                    }
-                }));
-            } catch (IOException e) {
-                result = new ProductScript.Result(-1, List.of("lanspread: cannot run " + script.path() + ": "
-                        + e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            ProductScript.Result ended = result;
-            display.asyncExec(() -> {
-                if (getShell() == null || getShell().isDisposed()) {
-                    return;
-                }
-                busy = false;
-                done.accept(ended);
-                buttons(true);
-                verdict.getParent().layout(true, true);
-            });
-        }, "lanspread-update");
-        worker.setDaemon(true);
-        worker.start();
+        ScriptJob.start(script, args, output, result -> {
+            busy = false;
+            done.accept(result);
+            buttons(true);
+            verdict.getParent().layout(true, true);
+        });
     }
 
     private void buttons(boolean enabled) {

@@ -57,4 +57,40 @@ class CheckForUpdatesTest {
             shell.dispose();
         }
     }
+
+    @Test
+    void thePluginsDialogListsTheSitesPluginsNotLanSpreadItselfAndOutsideAnInstallSaysSo() throws Exception {
+        Bundle ui = FrameworkUtil.getBundle(PluginsHandler.class);
+        String model = new String(ui.getEntry("Application.e4xmi").openStream().readAllBytes());
+        assertTrue(model.contains("label=\"&amp;Plug-ins…\" command=\"_lanspread_cmd_plugins\""), model);
+        assertEquals(PluginsHandler.class, ui.loadClass(PluginsHandler.class.getName()));
+        // The lines the product script prints (PluginInstallTest runs it on the built site and installation).
+        assertEquals(java.util.Map.of("org.lanspread.example.wine.feature", "0.1.0.202611251209"),
+                PluginsDialog.features(new ProductScript.Result(0, java.util.List.of(
+                        "org.lanspread.example.wine.feature.feature.group=0.1.0.202611251209",
+                        "org.lanspread.core.feature.feature.group/0.1.0.202612060536",
+                        "org.lanspread.product/0.1.0.202612060536", "Operation completed in 1513 ms."))));
+        Display display = Display.getDefault();
+        Shell shell = new Shell(display);
+        try {
+            PluginsDialog dialog = new PluginsDialog(shell, null, "", () -> { });
+            dialog.setBlockOnOpen(false);
+            dialog.open();
+            assertTrue(dialog.verdictLabel().getText().startsWith("Plug-ins install into an installed LanSpread"),
+                    dialog.verdictLabel().getText());
+            assertFalse(dialog.button(PluginsDialog.SHOW).isEnabled());
+            assertFalse(dialog.button(PluginsDialog.INSTALL).isEnabled());
+            assertEquals(0, dialog.table().getItemCount());
+            long paintUntil = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < paintUntil) {
+                if (!display.readAndDispatch()) {
+                    Thread.sleep(10);
+                }
+            }
+            Screenshots.save(display, dialog.getShell().getBounds(), "plugins-not-installed");
+            dialog.close();
+        } finally {
+            shell.dispose();
+        }
+    }
 }

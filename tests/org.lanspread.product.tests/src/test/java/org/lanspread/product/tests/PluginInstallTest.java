@@ -71,6 +71,11 @@ class PluginInstallTest {
         Path script = home.resolve("product/lanspread/lanspread");
 
         assertEquals(List.of("desktop"), launchers(script, home), "the product alone has the default launcher");
+        Run offered = run(home, script.toString(), "plugins", site.toString()); // what Help › Plug-ins… lists
+        assertEquals(0, offered.exit(), offered.output());
+        assertEquals(1, offered.lines().size(), "the site's plug-ins, LanSpread's own features left out: "
+                + offered.output());
+        assertTrue(offered.lines().get(0).startsWith(FEATURE + ".feature.group="), offered.output());
 
         Run install = run(home, script.toString(), "install-plugin", site.toString(), FEATURE);
         assertEquals(0, install.exit(), install.output());
