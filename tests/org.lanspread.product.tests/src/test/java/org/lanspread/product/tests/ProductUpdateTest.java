@@ -112,6 +112,14 @@ class ProductUpdateTest {
         assertEquals(product + "v2", group(PRODUCT, still.output()), "still the version before the failed update");
         assertEquals(headless + "v2", group(HEADLESS, still.output()), "the installation still starts, as it was");
 
+        // The restart a window asks for after an update: the script waits for the old process to exit first.
+        Process old = new ProcessBuilder("sleep", "3").start();
+        long started = System.nanoTime();
+        Run restarted = run(home, "env", "LANSPREAD_RESTART_AFTER=" + old.pid(), script.toString(), "--version");
+        long waited = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(0, restarted.exit(), restarted.errors());
+        assertTrue(!old.isAlive() && waited >= 2500, "started once the old process had gone: " + waited + " ms");
+
         Run missing = run(home, script.toString(), "update-product", home.resolve("no-site").toString());
         assertEquals(2, missing.exit(), "a missing folder is a usage error");
         assertTrue(missing.errors().contains("lanspread: no update site at "), missing.errors());
