@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.eclipse.jface.dialogs.Dialog;
 import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -16,19 +15,17 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.swt.widgets.Text;
 
 /**
  * Help › Plug-ins…: the plug-in features installed in this installation and those an update site offers, installed
  * and uninstalled with the p2 director (the product script's {@code plugins}, {@code install-plugin} and
  * {@code uninstall-plugin}); a restart is offered after a change, which takes effect at the next start.
  */
-final class PluginsDialog extends Dialog {
+final class PluginsDialog extends ScriptDialog {
 
     static final int SHOW = IDialogConstants.CLIENT_ID + 1;
     static final int INSTALL = IDialogConstants.CLIENT_ID + 2;
@@ -47,42 +44,20 @@ final class PluginsDialog extends Dialog {
         }
     }
 
-    private final ProductScript script;
     private final String initialSite;
-    private final Runnable restart;
     private final Map<String, Row> rows = new TreeMap<>();
-    private Text site;
     private Table table;
-    private Label verdict;
-    private Text output;
 
     PluginsDialog(Shell parent, ProductScript script, String initialSite, Runnable restart) {
-        super(parent);
-        this.script = script;
+        super(parent, "Plug-ins", script, restart);
         this.initialSite = initialSite == null ? "" : initialSite;
-        this.restart = restart;
-    }
-
-    @Override
-    protected void configureShell(Shell shell) {
-        super.configureShell(shell);
-        shell.setText("Plug-ins");
-    }
-
-    @Override
-    protected boolean isResizable() {
-        return true;
     }
 
     @Override
     protected Control createDialogArea(Composite parent) {
         Composite area = (Composite) super.createDialogArea(parent);
         area.setLayout(GridLayoutFactory.swtDefaults().numColumns(2).create());
-        new Label(area, SWT.NONE).setText("Update site:");
-        site = new Text(area, SWT.BORDER);
-        site.setMessage("a folder or a URL offering plug-ins");
-        site.setText(initialSite);
-        GridDataFactory.fillDefaults().grab(true, false).hint(420, SWT.DEFAULT).applyTo(site);
+        siteRow(area, 1, "a folder or a URL offering plug-ins", initialSite);
         table = new Table(area, SWT.BORDER | SWT.SINGLE | SWT.FULL_SELECTION);
         table.setHeaderVisible(true);
         for (String title : List.of("Plug-in feature", "Installed", "Status")) {
@@ -92,15 +67,8 @@ final class PluginsDialog extends Dialog {
         }
         table.addListener(SWT.Selection, e -> buttons(true));
         GridDataFactory.fillDefaults().span(2, 1).grab(true, true).hint(640, 140).applyTo(table);
-        verdict = new Label(area, SWT.WRAP);
-        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).hint(420, SWT.DEFAULT).applyTo(verdict);
-        output = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL);
-        GridDataFactory.fillDefaults().span(2, 1).grab(true, true).hint(640, 120).applyTo(output);
-        if (script == null) {
-            verdict.setText("Plug-ins install into an installed LanSpread product (its folder holds the lanspread start "
-                    + "script); this window runs from elsewhere.");
-            site.setEnabled(false);
-        } else {
+        verdictAndOutput(area, 2, 120, "Plug-ins install into");
+        if (script != null) {
             verdict.setText("The plug-ins installed here; Show lists what the site offers.");
             run(List.of("plugins"), this::installedListed);
         }
@@ -221,7 +189,4 @@ final class PluginsDialog extends Dialog {
         return table;
     }
 
-    Label verdictLabel() {
-        return verdict;
-    }
 }

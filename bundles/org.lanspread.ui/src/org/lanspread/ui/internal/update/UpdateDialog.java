@@ -6,17 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.eclipse.jface.dialogs.Dialog;
 import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.jface.dialogs.MessageDialog;
-import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.DirectoryDialog;
-import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 
@@ -25,17 +22,12 @@ import org.eclipse.swt.widgets.Text;
  * director on this installation's profile, applied whole or rolled back), and a restart offered when it is done. The
  * work runs the product's own script ({@code update-product SITE [--check]}) off the UI thread; its lines are shown.
  */
-final class UpdateDialog extends Dialog {
+final class UpdateDialog extends ScriptDialog {
 
     static final int CHECK = IDialogConstants.CLIENT_ID + 1;
     static final int UPDATE = IDialogConstants.CLIENT_ID + 2;
 
-    private final ProductScript script;
     private final Path remembered;
-    private final Runnable restart;
-    private Text site;
-    private Label verdict;
-    private Text output;
     private boolean busy;
     private boolean updatable;
 
@@ -45,32 +37,15 @@ final class UpdateDialog extends Dialog {
      * @param restart    starts the product again and closes this window
      */
     UpdateDialog(Shell parent, ProductScript script, Path remembered, Runnable restart) {
-        super(parent);
-        this.script = script;
+        super(parent, "Check for Updates", script, restart);
         this.remembered = remembered;
-        this.restart = restart;
-    }
-
-    @Override
-    protected void configureShell(Shell shell) {
-        super.configureShell(shell);
-        shell.setText("Check for Updates");
-    }
-
-    @Override
-    protected boolean isResizable() {
-        return true;
     }
 
     @Override
     protected Control createDialogArea(Composite parent) {
         Composite area = (Composite) super.createDialogArea(parent);
         area.setLayout(GridLayoutFactory.swtDefaults().numColumns(3).create());
-        new Label(area, SWT.NONE).setText("Update site:");
-        site = new Text(area, SWT.BORDER);
-        site.setMessage("a folder or a URL (http://, file:)");
-        site.setText(lastSite());
-        GridDataFactory.fillDefaults().grab(true, false).hint(420, SWT.DEFAULT).applyTo(site);
+        siteRow(area, 1, "a folder or a URL (http://, file:)", lastSite());
         Button browse = new Button(area, SWT.PUSH);
         browse.setText("Folder…");
         browse.addListener(SWT.Selection, e -> {
@@ -79,16 +54,9 @@ final class UpdateDialog extends Dialog {
                 site.setText(folder);
             }
         });
-        verdict = new Label(area, SWT.WRAP);
-        GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(420, SWT.DEFAULT).applyTo(verdict);
-        output = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL);
-        GridDataFactory.fillDefaults().span(3, 1).grab(true, true).hint(560, 180).applyTo(output);
-        if (script == null) {
-            verdict.setText("Updates apply to an installed LanSpread product (its folder holds the lanspread start "
-                    + "script); this window runs from elsewhere.");
-            site.setEnabled(false);
-            browse.setEnabled(false);
-        } else {
+        verdictAndOutput(area, 3, 180, "Updates apply to");
+        browse.setEnabled(script != null);
+        if (script != null) {
             verdict.setText("Check what the site offers for LanSpread " + "(installed: " + script.path().getParent()
                     + ").");
         }
@@ -186,14 +154,6 @@ final class UpdateDialog extends Dialog {
 
     Button button(int id) {
         return getButton(id);
-    }
-
-    Text siteText() {
-        return site;
-    }
-
-    Label verdictLabel() {
-        return verdict;
     }
 
     Text outputText() {

@@ -3,16 +3,15 @@ package org.lanspread.product.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lanspread.product.tests.ProductRuns.run;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.lanspread.product.tests.ProductRuns.Run;
 
 /**
  * A plug-in from the freshly built update site installed into the installed product with the p2 director (through
@@ -23,33 +22,6 @@ class PluginInstallTest {
 
     private static final Path BUILD = Path.of(System.getProperty("lanspread.build.dir", "target"));
     private static final String FEATURE = "org.lanspread.example.wine.feature";
-
-    private record Run(int exit, String output) {
-        List<String> lines() {
-            return output.lines().filter(l -> !l.isBlank()).toList();
-        }
-    }
-
-    private static Run run(Path home, String... command) throws IOException, InterruptedException {
-        System.out.println("[e2e] $ " + String.join(" ", command));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-        builder.environment().put("LANSPREAD_DATA", home.resolve("data").toString());
-        builder.environment().put("LANSPREAD_GAMES_DIR", home.resolve("games").toString());
-        builder.environment().put("LANSPREAD_VMARGS", "-Dlanspread.transport.bind=127.0.0.1:0"
-                + " -Dlanspread.discovery=false");
-        Path errors = home.resolve("stderr-" + System.nanoTime() + ".log");
-        builder.redirectError(errors.toFile());
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
-        }
-        // The wrapper prints the director command it runs: show it too.
-        Files.readAllLines(errors, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("lanspread: "))
-                .forEach(l -> System.out.println("[e2e]     " + l));
-        return new Run(process.exitValue(), out);
-    }
 
     private static List<String> launchers(Path script, Path home) throws Exception {
         Run run = run(home, script.toString(), "headless", "launchers");

@@ -3,17 +3,16 @@ package org.lanspread.product.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lanspread.product.tests.ProductRuns.run;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.lanspread.product.tests.ProductRuns.Run;
 
 /**
  * The installed product updates itself from an update site ({@code lanspread update-product SITE}, the p2 director on
@@ -26,29 +25,6 @@ class ProductUpdateTest {
     private static final Path BUILD = Path.of(System.getProperty("lanspread.build.dir", "target"));
     private static final Pattern HEADLESS = Pattern.compile("(?m)^  org\\.lanspread\\.headless (\\S+)$");
     private static final Pattern PRODUCT = Pattern.compile("(?m)^LanSpread (\\S+)$");
-
-    private record Run(int exit, String output, String errors) {
-    }
-
-    private static Run run(Path home, String... command) throws IOException, InterruptedException {
-        System.out.println("[e2e] $ " + String.join(" ", command));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("LANSPREAD_DATA", home.resolve("data").toString());
-        builder.environment().put("LANSPREAD_GAMES_DIR", home.resolve("games").toString());
-        builder.environment().put("LANSPREAD_VMARGS", "-Dlanspread.transport.bind=127.0.0.1:0"
-                + " -Dlanspread.discovery=false");
-        Path errors = home.resolve("stderr-" + System.nanoTime() + ".log");
-        builder.redirectError(errors.toFile());
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 180 s");
-        }
-        String err = Files.readString(errors, StandardCharsets.UTF_8);
-        err.lines().filter(l -> l.startsWith("lanspread: ")).forEach(l -> System.out.println("[e2e]     " + l));
-        return new Run(process.exitValue(), out, err);
-    }
 
     private static String group(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
