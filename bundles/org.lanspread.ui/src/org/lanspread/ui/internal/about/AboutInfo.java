@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,7 +42,13 @@ record AboutInfo(String version, String java, List<Feature> features, List<Libra
     private static final Pattern FEATURE = Pattern.compile("<feature\\s([^>]*)>", Pattern.DOTALL);
 
     static AboutInfo read(BundleContext context) {
-        List<Feature> features = features(installArea(context.getProperty("osgi.install.area")));
+        Map<String, String> running = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName() != null) {
+                running.put(bundle.getSymbolicName(), bundle.getVersion().toString());
+            }
+        }
+        List<Feature> features = features(installArea(context.getProperty("osgi.install.area")), running);
         String version = features.stream().filter(f -> f.id().equals(CORE_FEATURE)).map(Feature::version)
                 .findFirst().orElse(context.getBundle().getVersion().toString());
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
@@ -63,6 +71,14 @@ record AboutInfo(String version, String java, List<Feature> features, List<Libra
 
     /** The features of an installation (its {@code features/NAME_VERSION/feature.xml}), sorted by id. */
     static List<Feature> features(Path installArea) {
+        return features(installArea, Map.of());
+    }
+
+    /**
+     * As {@link #features(Path)}, leaving out a feature that includes a bundle in another version than the one running
+     * ({@code running}: symbolic name to version): the folder an update that failed and was rolled back left behind.
+     */
+    static List<Feature> features(Path installArea, Map<String, String> running) {
         Path folder = installArea == null ? null : installArea.resolve("features");
         if (folder == null || !Files.isDirectory(folder)) {
             return List.of();
@@ -70,8 +86,9 @@ record AboutInfo(String version, String java, List<Feature> features, List<Libra
         List<Feature> features = new ArrayList<>();
         try (Stream<Path> entries = Files.list(folder)) {
             for (Path xml : entries.map(p -> p.resolve("feature.xml")).filter(Files::isRegularFile).toList()) {
-                Matcher tag = FEATURE.matcher(Files.readString(xml));
-                if (tag.find()) {
+                String text = Files.readString(xml);
+                Matcher tag = FEATURE.matcher(text);
+                if (tag.find() && !stale(text, running)) {
                     String attributes = tag.group(1);
                     String id = attribute(attributes, "id");
                     if (id != null) {
@@ -86,6 +103,22 @@ record AboutInfo(String version, String java, List<Feature> features, List<Libra
         }
         features.sort(Comparator.comparing(Feature::id));
         return features;
+    }
+
+    private static final Pattern PLUGIN = Pattern.compile("<plugin\\s([^>]*)>", Pattern.DOTALL);
+
+    /** Whether the feature includes a bundle that runs in another version. */
+    private static boolean stale(String featureXml, Map<String, String> running) {
+        Matcher plugin = PLUGIN.matcher(featureXml);
+        while (plugin.find()) {
+            String id = attribute(plugin.group(1), "id");
+            String version = attribute(plugin.group(1), "version");
+            if (id != null && version != null && !version.equals("0.0.0") && running.containsKey(id)
+                    && !running.get(id).equals(version)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String attribute(String attributes, String name) {

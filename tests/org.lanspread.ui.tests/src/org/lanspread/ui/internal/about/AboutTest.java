@@ -50,6 +50,13 @@ class AboutTest {
                 new AboutInfo.Feature("org.lanspread.example.wine", "org.lanspread.example.wine", "1.0.0", "")),
                 AboutInfo.features(install));
         assertEquals(List.of(), AboutInfo.features(install.resolve("nowhere")));
+        // An update that failed and was rolled back leaves its newer folder: not what runs, not listed.
+        Path left = Files.createDirectories(install.resolve("features/org.lanspread.core.feature_0.1.0.202612060309v2"));
+        Files.writeString(left.resolve("feature.xml"), "<feature id=\"org.lanspread.core.feature\" "
+                + "version=\"0.1.0.202612060309v2\">\n   <plugin id=\"org.lanspread.api\" version=\"0.1.0.1v2\"/>\n</feature>\n");
+        assertEquals(List.of("0.1.0.202612060309", "1.0.0"), AboutInfo.features(install, java.util.Map.of(
+                "org.lanspread.api", "0.1.0.1")).stream().map(AboutInfo.Feature::version).toList());
+        assertEquals(3, AboutInfo.features(install).size(), "without the running bundles, every folder");
         assertEquals("https://www.apache.org/licenses/LICENSE-2.0", AboutInfo.licence(
                 "https://www.apache.org/licenses/LICENSE-2.0;description=Apache License, https://x.org/MIT"));
     }
