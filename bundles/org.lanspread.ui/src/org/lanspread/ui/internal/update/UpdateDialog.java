@@ -65,8 +65,8 @@ final class UpdateDialog extends ScriptDialog {
 
     @Override
     protected void createButtonsForButtonBar(Composite parent) {
-        createButton(parent, CHECK, "Check", true).setEnabled(script != null);
-        createButton(parent, UPDATE, "Update", false).setEnabled(false);
+        createButton(parent, CHECK, "&Check", true).setEnabled(script != null);
+        createButton(parent, UPDATE, "&Update", false).setEnabled(false);
         createButton(parent, IDialogConstants.CLOSE_ID, IDialogConstants.CLOSE_LABEL, false);
     }
 
