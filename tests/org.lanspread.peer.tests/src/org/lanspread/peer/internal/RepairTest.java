@@ -27,6 +27,7 @@ import org.lanspread.api.runtime.OperationOutcome;
 import org.lanspread.api.runtime.OperationOutcome.Result;
 import org.lanspread.api.runtime.RuntimeCommand;
 import org.lanspread.api.transport.UploadLimits;
+import org.lanspread.testing.files.GameFolders;
 
 /**
  * Verify and Repair over real QUIC on loopback with real RAR sets and real junrar: damage on disk (same size, same
@@ -91,7 +92,8 @@ class RepairTest {
             TestPeer.seedGame(seed.games, "ut99", "436", 12 * MIB, 5);
             seed.core.start();
             try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(seed).create()) {
-                TestPeer.seedGame(leech.games, "ut99", "436", 12 * MIB, 5); // the same content, copied by hand
+                // The same content, copied by hand (made twice, the archives' header times could differ).
+                GameFolders.copyDownload(seed.games.resolve("ut99"), leech.games.resolve("ut99"));
                 leech.core.start();
                 assertEquals(Result.COMPLETED, leech.run(new RuntimeCommand.Install("ut99")).result());
                 leech.awaitOffered("ut99", 1);
@@ -139,7 +141,8 @@ class RepairTest {
     @Test
     void aGameNeverHashedHereIsVerifiedAgainstThePeersManifestOrItsArchivesOwnCheck() throws Exception {
         try (TestPeer alone = TestPeer.builder(dir, "alone").withoutDiscovery().create()) {
-            TestPeer.seedGame(alone.games, "hl", "1.1", 12 * MIB, 6);
+            TestPeer.seedGame(dir.resolve("original"), "hl", "1.1", 12 * MIB, 6);
+            GameFolders.copyDownload(dir.resolve("original/hl"), alone.games.resolve("hl"));
             flip(volumes(alone.games.resolve("hl")).get(1), 4 * MIB + 99);
             alone.core.start();
             OperationOutcome verified = alone.run(new RuntimeCommand.Verify("hl"));
@@ -152,7 +155,7 @@ class RepairTest {
             assertTrue(refused.message().endsWith("; to repair it, connect a peer that offers 1.1"), refused.message());
         }
         try (TestPeer seed = TestPeer.builder(dir, "seed").create()) {
-            TestPeer.seedGame(seed.games, "hl", "1.1", 12 * MIB, 6);
+            GameFolders.copyDownload(dir.resolve("original/hl"), seed.games.resolve("hl"));
             seed.core.start();
             try (TestPeer leech = TestPeer.builder(dir, "alone").seeds(seed).create()) {
                 leech.core.start();
@@ -216,7 +219,7 @@ class RepairTest {
             TestPeer.seedGame(seed.games, "doom", "1.9", 16 * MIB, 9);
             seed.core.start();
             try (TestPeer leech = TestPeer.builder(dir, "leech").seeds(seed).create()) {
-                TestPeer.seedGame(leech.games, "doom", "1.9", 16 * MIB, 9);
+                GameFolders.copyDownload(seed.games.resolve("doom"), leech.games.resolve("doom"));
                 leech.core.start();
                 assertEquals(Result.COMPLETED, leech.run(new RuntimeCommand.Install("doom")).result());
                 leech.awaitOffered("doom", 1);
