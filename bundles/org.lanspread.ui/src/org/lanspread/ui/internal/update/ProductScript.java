@@ -21,6 +21,8 @@ final class ProductScript {
 
     /** The script's exit code of {@code update-product SITE --check} when an update is available. */
     static final int UPDATE_AVAILABLE = 10;
+    /** The script's exit code of {@code update-product SITE} when it was cancelled while downloading. */
+    static final int CANCELLED = 130;
 
     private final Path script;
 
@@ -61,12 +63,16 @@ final class ProductScript {
         }
     }
 
-    /** Runs the script with {@code args}, telling {@code line} each line as it comes. */
-    Result run(List<String> args, Consumer<String> line) throws IOException, InterruptedException {
+    /** Starts the script with {@code args}; its standard error is merged into its output. */
+    Process start(List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(script.toString());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Reads a started script to its end, telling {@code line} each line as it comes. */
+    static Result read(Process process, Consumer<String> line) throws IOException, InterruptedException {
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {

@@ -8,22 +8,37 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Text;
 
 /**
- * Runs the product script off the UI thread: each line it prints is appended to a text widget as it comes, and the
- * result is handed to the UI thread at the end (not when the widget is gone by then).
+ * Runs the product script off the UI thread: each line it prints is appended to a text widget as it comes (and told
+ * to a listener, on the UI thread), and the result is handed to the UI thread at the end (not when the widget is gone
+ * by then). {@link #cancel()} asks the script to stop (SIGTERM): what it does then is the script's to say.
  */
 final class ScriptJob {
+
+    private volatile Process process;
+    private volatile boolean cancelRequested;
 
     private ScriptJob() {
     }
 
-    static void start(ProductScript script, List<String> args, Text output, Consumer<ProductScript.Result> done) {
+    static ScriptJob start(ProductScript script, List<String> args, Text output, Consumer<ProductScript.Result> done) {
+        return start(script, args, output, line -> { }, done);
+    }
+
+    static ScriptJob start(ProductScript script, List<String> args, Text output, Consumer<String> onLine,
+            Consumer<ProductScript.Result> done) {
+        ScriptJob job = new ScriptJob();
         Display display = output.getDisplay();
         Thread worker = new Thread(() -> {
             ProductScript.Result result;
             try {
-                result = script.run(args, line -> display.asyncExec(() -> {
+                job.process = script.start(args);
+                if (job.cancelRequested) {
+                    job.process.toHandle().destroy();
+                }
+                result = ProductScript.read(job.process, line -> display.asyncExec(() -> {
                     if (!output.isDisposed()) {
                         output.append(line + "\n");
+                        onLine.accept(line);
                     }
                 }));
             } catch (IOException e) {
@@ -42,5 +57,18 @@ final class ScriptJob {
         }, "lanspread-script " + String.join(" ", args));
         worker.setDaemon(true);
         worker.start();
+        return job;
+    }
+
+    /**
+     * Sends the script SIGTERM (now, or as soon as it has started). Through its handle: {@link Process#destroy()}
+     * would also close the pipe, and the script's last words (what the cancel left) would be lost.
+     */
+    void cancel() {
+        cancelRequested = true;
+        Process running = process;
+        if (running != null) {
+            running.toHandle().destroy();
+        }
     }
 }

@@ -21,15 +21,19 @@ import org.eclipse.swt.widgets.Text;
  * Help › Check for Updates: an update site (a folder or a URL, remembered), Check (what would change), Update (the p2
  * director on this installation's profile, applied whole or rolled back), and a restart offered when it is done. The
  * work runs the product's own script ({@code update-product SITE [--check]}) off the UI thread; its lines are shown.
+ * While the update downloads, Cancel (or closing the dialog) stops it and the installation stays as it was; while it
+ * is applied (seconds) nothing can stop it, and the dialog says so.
  */
 final class UpdateDialog extends ScriptDialog {
 
     static final int CHECK = IDialogConstants.CLIENT_ID + 1;
     static final int UPDATE = IDialogConstants.CLIENT_ID + 2;
+    static final int CANCEL_UPDATE = IDialogConstants.CLIENT_ID + 3;
 
     private final Path remembered;
     private boolean busy;
     private boolean updatable;
+    private ScriptJob job;
 
     /**
      * @param script     the installation's script, or null when this window does not run from an installed product
@@ -67,6 +71,7 @@ final class UpdateDialog extends ScriptDialog {
     protected void createButtonsForButtonBar(Composite parent) {
         createButton(parent, CHECK, "&Check", true).setEnabled(script != null);
         createButton(parent, UPDATE, "&Update", false).setEnabled(false);
+        createButton(parent, CANCEL_UPDATE, "Ca&ncel Update", false).setEnabled(false);
         createButton(parent, IDialogConstants.CLOSE_ID, IDialogConstants.CLOSE_LABEL, false);
     }
 
@@ -80,7 +85,41 @@ final class UpdateDialog extends ScriptDialog {
             run(List.of("update-product", site.getText().strip(), "--check"), this::checked);
         } else if (id == UPDATE) {
             run(List.of("update-product", site.getText().strip()), this::updated);
+        } else if (id == CANCEL_UPDATE) {
+            cancel();
         }
+    }
+
+    /** Closing the dialog (Esc, the title bar) while the update downloads cancels it; while it is applied, waits. */
+    @Override
+    protected void handleShellCloseEvent() {
+        if (!busy) {
+            super.handleShellCloseEvent();
+        } else if (getButton(CANCEL_UPDATE).isEnabled()) {
+            cancel();
+        }
+    }
+
+    private void cancel() {
+        if (job != null && getButton(CANCEL_UPDATE).isEnabled()) {
+            getButton(CANCEL_UPDATE).setEnabled(false);
+            verdict.setText("Cancelling the update…");
+            job.cancel();
+        }
+    }
+
+    /** Follows the script's steps: Cancel is offered while it downloads, not once it applies the update. */
+    private void step(String line) {
+        if (line.startsWith("lanspread: downloading the update")) {
+            getButton(CANCEL_UPDATE).setEnabled(true);
+            verdict.setText("Downloading the update… Cancel stops it: nothing is changed until it is applied.");
+        } else if (line.startsWith("lanspread: applying the update")) {
+            getButton(CANCEL_UPDATE).setEnabled(false);
+            verdict.setText("Applying the update… It cannot be cancelled now; it takes a few seconds.");
+        } else {
+            return;
+        }
+        verdict.getParent().layout(true, true);
     }
 
     private void checked(ProductScript.Result result) {
@@ -94,6 +133,10 @@ final class UpdateDialog extends ScriptDialog {
     }
 
     private void updated(ProductScript.Result result) {
+        if (result.exit() == ProductScript.CANCELLED) {
+            verdict.setText("The update was cancelled; LanSpread is as it was.");
+            return;
+        }
         updatable = false;
         if (result.exit() != 0) {
             verdict.setText("The update failed and was rolled back; LanSpread is as it was. "
@@ -119,8 +162,10 @@ final class UpdateDialog extends ScriptDialog {
         verdict.setText(args.contains("--check") ? "Checking…" : "Updating… (the installation changes as a whole or"
                 + " not at all)");
         buttons(false);
-        ScriptJob.start(script, args, output, result -> {
+        job = ScriptJob.start(script, args, output, this::step, result -> {
             busy = false;
+            job = null;
+            getButton(CANCEL_UPDATE).setEnabled(false);
             done.accept(result);
             buttons(true);
             verdict.getParent().layout(true, true);

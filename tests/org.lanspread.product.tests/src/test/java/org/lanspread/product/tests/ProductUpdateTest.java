@@ -18,9 +18,10 @@ import org.lanspread.product.tests.ProductRuns.Run;
 /**
  * The installed product updates itself from an update site ({@code lanspread update-product SITE}, the p2 director on
  * the installation's own profile): nothing to do from the built site; from a newer one the test makes from it (every
- * LanSpread version raised) through the window's Help › Check for Updates…, after which the restarted window runs
- * the new bundles; an update from a broken site fails naming the problem, and the installation still starts as it
- * was. Prints every command it runs.
+ * LanSpread version raised, served over HTTP on loopback with its downloads held) an update cancelled while it
+ * downloads, by Ctrl-C and by the window's Cancel, leaves the installation as it was; then through the window's Help ›
+ * Check for Updates… it is applied, and the restarted window runs the new bundles; an update from a broken site fails
+ * naming the problem, and the installation still starts as it was. Prints every command it runs.
  */
 class ProductUpdateTest {
 
@@ -61,7 +62,14 @@ class ProductUpdateTest {
         assertEquals(0, same.exit(), same.errors());
         assertTrue(same.errors().contains("lanspread: already up to date"), same.errors());
 
-        updateFromTheWindow(home, script, newer, ui + "v2"); // --version below says it is still what runs
+        Path bundlesInfo = home.resolve(
+                "product/lanspread/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info");
+        try (HeldSite held = new HeldSite(newer)) {
+            cancelFromTheCommandLine(home, script, held);
+            assertEquals(bundles, Files.readString(bundlesInfo), "a cancelled update changes no bundle");
+            // --version below says the update then applied is what runs
+            updateFromTheWindow(home, script, held, bundlesInfo, bundles, ui + "v2");
+        }
 
         // A site whose metadata promises a newer version but lacks an artifact of it: p2 rolls the change back.
         Path broken = home.resolve("site-v3-broken");
@@ -92,11 +100,61 @@ class ProductUpdateTest {
     }
 
     /**
-     * Help › Check for Updates… in the product's window, driven by keyboard under Xvfb: the newer site typed, Check,
-     * Update, Yes to the restart; then the old window's process has exited and a new one runs the raised UI bundle.
-     * Screenshots in target/screenshots (looked at by people).
+     * {@code lanspread update-product URL} interrupted by Ctrl-C while an artifact's download is held (SIGINT to its
+     * process group, as a terminal sends it): it stops at once, says so, exits 130, and leaves no director running.
      */
-    private static void updateFromTheWindow(Path home, Path script, Path site, String newUi) throws Exception {
+    private static void cancelFromTheCommandLine(Path home, Path script, HeldSite site) throws Exception {
+        String command = script + " update-product " + site.url();
+        System.out.println("[e2e] $ " + command + "   (Ctrl-C once a download is held)");
+        ProcessBuilder builder = new ProcessBuilder("setsid", script.toString(), "update-product", site.url());
+        builder.environment().put("LANSPREAD_DATA", home.resolve("data").toString());
+        Path errors = home.resolve("cancelled-update.log");
+        builder.redirectErrorStream(true).redirectOutput(errors.toFile());
+        Process update = builder.start();
+        try {
+            int before = site.held();
+            assertTrue(site.awaitHeld(before, 90), "the update downloads from the site:\n" + Files.readString(errors));
+            long interrupted = System.nanoTime();
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + update.pid()).inheritIO().start()
+                    .waitFor(), "the script leads its own process group");
+            assertTrue(update.waitFor(20, TimeUnit.SECONDS), "Ctrl-C stops the update:\n" + Files.readString(errors));
+            long ms = (System.nanoTime() - interrupted) / 1_000_000;
+            String said = Files.readString(errors);
+            System.out.println("[e2e]     stopped " + ms + " ms after Ctrl-C, exit " + update.exitValue() + "; "
+                    + said.lines().filter(l -> l.startsWith("lanspread: the update")).findFirst().orElse(""));
+            assertEquals(130, update.exitValue(), said);
+            assertTrue(said.contains("lanspread: the update was cancelled while downloading: the installation is as it"
+                    + " was"), said);
+            assertTrue(!said.contains("lanspread: applying the update"), said);
+            assertTrue(awaitNoDirector(home, 10), "no p2 director is left running");
+        } finally {
+            update.destroyForcibly();
+        }
+    }
+
+    /** Whether, within {@code seconds}, no p2 director runs on this installation's data any more. */
+    private static boolean awaitNoDirector(Path home, int seconds) throws InterruptedException {
+        String data = " -data " + home.resolve("data");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().map(c -> c.contains(data)
+                && c.contains("org.eclipse.equinox.p2.director")).orElse(false))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /**
+     * Help › Check for Updates… in the product's window, driven by keyboard under Xvfb: the newer site's URL typed,
+     * Check, Update, and once a download is held Cancel Update, which stops it with no bundle changed; then the
+     * downloads are let through, Update again, Yes to the restart; the old window's process has exited and a new one
+     * runs the raised UI bundle. Screenshots in target/screenshots (looked at by people).
+     */
+    private static void updateFromTheWindow(Path home, Path script, HeldSite held, Path bundlesInfo, String bundles,
+            String newUi) throws Exception {
+        String site = held.url();
         Xdo x = new Xdo();
         Path shots = BUILD.resolve("screenshots");
         ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true)
@@ -124,17 +182,29 @@ class ProductUpdateTest {
             } finally {
                 x.screenshot(shots.resolve("update-dialog.png"));
             }
-            x.type(site.toString());
+            x.type(site);
             x.keys("Return"); // Check, the default button
             Path remembered = home.resolve("data/update-site.txt");
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!Files.exists(remembered) && System.nanoTime() < deadline) {
                 Thread.sleep(200); // written when the check has ended
             }
-            assertEquals(site.toString(), Files.readString(remembered).strip(), "the site is remembered");
+            assertEquals(site, Files.readString(remembered).strip(), "the site is remembered");
             Thread.sleep(500);
             x.screenshot(shots.resolve("update-checked.png"));
+            int before = held.held();
             x.keys("alt+u"); // Update
+            assertTrue(held.awaitHeld(before, 90), "the update downloads from the site");
+            Thread.sleep(700); // the dialog has read the script's "downloading" line: Cancel Update is enabled
+            x.screenshot(shots.resolve("update-downloading.png"));
+            x.keys("alt+n"); // Cancel Update
+            assertTrue(awaitNoDirector(home, 20), "Cancel Update stops the download; log:\n"
+                    + Files.readString(home.resolve("window.log")));
+            Thread.sleep(700);
+            x.screenshot(shots.resolve("update-cancelled.png"));
+            assertEquals(bundles, Files.readString(bundlesInfo), "a cancelled update changes no bundle");
+            held.release();
+            x.keys("alt+u"); // Update again: offered after a cancel
             x.await("LanSpread was updated", 120);
             x.screenshot(shots.resolve("update-restart-question.png"));
             x.keys("Return"); // Yes: restart now
