@@ -243,7 +243,8 @@ final class Download {
         guard.phase(guard.current().kind(), "fetching", total);
         done.set(resumed);
         guard.progress(resumed);
-        ChunkPicker picker = new ChunkPicker(missing, sources.view(manifest, p -> true));
+        ChunkPicker picker = new ChunkPicker(missing, sources.view(manifest, p -> true),
+                connections.transport().localId());
         OwnOffer offer = new OwnOffer(manifest, manifest.contentHash(), verified, staging::file,
                 connections.transport());
         own = offer;

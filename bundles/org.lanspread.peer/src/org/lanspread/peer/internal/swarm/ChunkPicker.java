@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.lanspread.api.transport.PeerId;
 
@@ -13,6 +14,9 @@ import org.lanspread.api.transport.PeerId;
  * Hands out the chunks still missing, to the peers that hold them: rarest first (fewest holders in the current
  * {@link SwarmView}, at random among equals), and a peer holding the complete version is given first the chunks that
  * no partial peer holds yet, so that the original seed sends each chunk about once while the downloaders spread it.
+ * Downloaders that start together share out what they ask a complete peer for without a word between them: each
+ * takes its own stripe of the chunks first (this peer's rank among the downloaders in the view), in ascending order,
+ * and then the others' stripes from their far end, so two of them rarely fetch the same chunk from the seed at once.
  * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. Near the end, idle
  * workers also take chunks still in flight at slower peers (the first verified copy wins). A chunk that failed
  * verification is refetched from another peer when there is one.
@@ -55,11 +59,19 @@ public final class ChunkPicker {
     private final Set<Chunk> claimed = new HashSet<>();
     private final Map<Chunk, Set<PeerId>> failedBy = new HashMap<>();
     private int remaining;
+    /** This peer, for its stripe of what complete peers send; null: no stripes. */
+    private final PeerId self;
 
     public ChunkPicker(List<Chunk> missing, SwarmView view) {
+        this(missing, view, null);
+    }
+
+    /** @param self this peer: its stripe is asked of complete peers first (see the class comment) */
+    public ChunkPicker(List<Chunk> missing, SwarmView view, PeerId self) {
         pending.addAll(missing);
         remaining = missing.size();
         this.view = view;
+        this.self = self;
     }
 
     /** Who holds what now. */
@@ -88,6 +100,7 @@ public final class ChunkPicker {
         }
         int size = pending.size();
         int start = size <= WINDOW ? 0 : random.nextInt(size);
+        Stripes stripes = complete ? Stripes.of(self, now.partialPeers()) : Stripes.NONE;
         int best = -1;
         long bestKey = Long.MAX_VALUE;
         for (int n = 0; n < Math.min(size, WINDOW); n++) {
@@ -97,9 +110,13 @@ public final class ChunkPicker {
                     || otherPeers && failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
                 continue;
             }
-            // A complete peer: chunks no partial peer holds first. Then the rarest; random among equals.
-            long spread = complete && now.partialHolders(chunk.file(), chunk.index()) > 0 ? 1L << 40 : 0;
-            long key = spread + ((long) now.holders(chunk.file(), chunk.index()) << 20) + random.nextInt(1 << 20);
+            // A complete peer: chunks no partial peer holds first, then the rarest, then this peer's stripe before
+            // the others'. Otherwise the rarest, random among equals.
+            long holders = now.holders(chunk.file(), chunk.index());
+            long key = complete
+                    ? (now.partialHolders(chunk.file(), chunk.index()) > 0 ? 1L << 55 : 0) + (Math.min(holders,
+                            (1 << 20) - 1) << 32) + stripes.order(chunk)
+                    : (holders << 20) + random.nextInt(1 << 20);
             if (key < bestKey) {
                 bestKey = key;
                 best = i;
@@ -224,5 +241,33 @@ public final class ChunkPicker {
 
     public synchronized int remaining() {
         return remaining;
+    }
+
+    /** How downloaders share out what a complete peer sends: stripe {@code rank} of {@code count}. */
+    record Stripes(int rank, int count) {
+        static final Stripes NONE = new Stripes(0, 1);
+
+        static Stripes of(PeerId self, java.util.Collection<PeerId> downloaders) {
+            if (self == null || downloaders.isEmpty()) {
+                return NONE;
+            }
+            int below = (int) downloaders.stream().filter(p -> !p.equals(self) && p.hex().compareTo(self.hex()) < 0)
+                    .count();
+            return new Stripes(below, 1 + (int) downloaders.stream().filter(p -> !p.equals(self)).count());
+        }
+
+        /**
+         * A chunk's place in this peer's order, smaller first (below 2^32): its own stripe in ascending order, then
+         * the others' stripes in descending order (their owners start from the other end). Random among equal
+         * places when the stripes are off (one downloader), so chunks do not go in file order.
+         */
+        long order(Chunk chunk) {
+            long place = Math.min(chunk.index(), (1 << 24) - 1) + ((long) Math.min(chunk.file(), 127) << 24);
+            if (count == 1) {
+                return ThreadLocalRandom.current().nextLong(1L << 31);
+            }
+            return Math.floorMod(31 * chunk.file() + chunk.index(), count) == rank ? place : (1L << 31)
+                    + ((1L << 31) - 1 - place);
+        }
     }
 }

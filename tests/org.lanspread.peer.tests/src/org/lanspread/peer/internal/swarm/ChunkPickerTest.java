@@ -78,4 +78,40 @@ class ChunkPickerTest {
         assertEquals(taken, given);
         assertTrue(seconds < 10, "woken by the release, not by its 30 s limit: " + seconds + " s");
     }
+
+    @Test
+    void downloadersStartingTogetherAskTheSeedForDifferentChunks() {
+        GameManifest manifest = manifest(16);
+        List<PeerId> downloaders = List.of(new PeerId("10".repeat(32)), new PeerId("20".repeat(32)),
+                new PeerId("30".repeat(32)), new PeerId("40".repeat(32)));
+        List<ChunkPicker> pickers = new ArrayList<>();
+        for (PeerId self : downloaders) { // each sees the seed and the other three, holding nothing yet
+            Map<PeerId, List<BitSet>> others = new java.util.HashMap<>();
+            downloaders.stream().filter(p -> !p.equals(self)).forEach(p -> others.put(p, List.of(new BitSet())));
+            pickers.add(new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), others), self));
+        }
+        Set<Integer> asked = new java.util.HashSet<>();
+        for (int round = 0; round < 4; round++) {
+            for (ChunkPicker picker : pickers) {
+                ChunkPicker.Chunk chunk = picker.next(SEED, true);
+                assertTrue(asked.add(chunk.index()), "chunk " + chunk.index() + " asked of the seed twice; before: "
+                        + asked);
+                assertTrue(picker.claim(chunk));
+                picker.done(chunk);
+            }
+        }
+        assertEquals(16, asked.size(), "the seed sent each chunk once");
+        // With its stripe done (and nobody holding anything yet), a downloader takes from another's far end: the
+        // chunk that stripe's owner would ask for last.
+        ChunkPicker alone = new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), Map.of(
+                downloaders.get(1), List.of(new BitSet()))), downloaders.get(0));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            ChunkPicker.Chunk chunk = alone.next(SEED, true);
+            order.add(chunk.index());
+            alone.claim(chunk);
+            alone.done(chunk);
+        }
+        assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 15, 13, 11, 9, 7, 5, 3, 1), order);
+    }
 }
