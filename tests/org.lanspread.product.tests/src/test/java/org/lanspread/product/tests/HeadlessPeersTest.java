@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.lanspread.testing.files.GameFolders;
 import org.lanspread.testing.rar.RarWriter;
@@ -26,6 +27,7 @@ import org.lanspread.testing.rar.RarWriter;
  * seeds, a seed killed and restarted, the downloader killed (kill -9) during download, install, update and repair,
  * and a full disk.
  */
+@Order(1) // first: LanFloodTest runs beside it (see junit-platform.properties)
 class HeadlessPeersTest {
 
     private static final long MIB = 1024 * 1024;

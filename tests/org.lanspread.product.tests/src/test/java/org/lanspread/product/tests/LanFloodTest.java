@@ -17,12 +17,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Hostile LAN input against a real peer (the installed product, headless, mDNS on) on a switched LAN of network
  * namespaces: its thread count must stay under the bound README states, whatever the LAN announces, and real peers
  * must still find it and download from it.
+ * <p>
+ * It runs beside the first class (junit-platform.properties): its peers are in its own namespaces, and it mostly
+ * waits. Its two tests use the same namespace names, so they run one after the other.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LanFloodTest {
 
     /** README, "Resource bounds": a serving peer's threads, whatever the LAN sends. */
@@ -60,6 +66,7 @@ class LanFloodTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aThousandFakeMdnsServicesNeitherGrowThePeerNorHideARealOne() throws Exception {
         Path root = HeadlessPeersTest.root("mdns-flood");
         try (NetLab lab = NetLab.lan("seed", "newcomer", "flooder")) {
@@ -132,6 +139,7 @@ class LanFloodTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void twoHundredFiftySixDeadManualPeersNeitherGrowThePeerNorHideARealOne() throws Exception {
         Path root = HeadlessPeersTest.root("manual-flood");
         try (NetLab lab = NetLab.lan("seed", "newcomer", "flooder")) {
