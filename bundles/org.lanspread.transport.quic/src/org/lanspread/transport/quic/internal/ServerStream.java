@@ -25,6 +25,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamPriority;
 
 /**
  * Server side of a stream. The hello comes first on the control stream; after it, manifest requests on the
@@ -34,6 +35,21 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
 
     static final int MAX_ECHO = 200;
+
+    /**
+     * How a connection's chunk responses share its packets: one after another, in the order they were requested
+     * (not incremental), and after the control stream's messages ({@link #CONTROL_PRIORITY}). Interleaved, the four
+     * chunks a downloader has in flight at a seed that serves eight peers all finish together, late, and nothing
+     * can be passed on before; in turn, the first is done after a quarter of that time.
+     */
+    static final QuicStreamPriority CHUNK_PRIORITY = new QuicStreamPriority(4, false);
+    /**
+     * The control stream (hello, pings, offers, manifests) before any chunk data. It must be set: quiche's default
+     * urgency is 127, after the chunks', and a control stream starved behind them times the connection out.
+     */
+    static final QuicStreamPriority CONTROL_PRIORITY = new QuicStreamPriority(0, true);
+    /** For benchmarks: {@code -Dlanspread.quic.interleave=true} leaves chunk responses interleaved (as before). */
+    private static final boolean INTERLEAVE = Boolean.getBoolean("lanspread.quic.interleave");
 
     private final QuicPeerTransport transport;
 
@@ -56,6 +72,9 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
             if (((QuicStreamChannel) ctx.channel()).streamId() != 0 || connection.attr(PEER).get() != null) {
                 drop(ctx, connection, "one hello per connection, on the control stream");
                 return;
+            }
+            if (!INTERLEAVE) {
+                ((QuicStreamChannel) ctx.channel()).updatePriority(CONTROL_PRIORITY);
             }
             hello(ctx, connection, message);
             return;
@@ -152,6 +171,9 @@ final class ServerStream extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         QuicChannel connection = stream.parent();
+        if (!INTERLEAVE) {
+            stream.updatePriority(CHUNK_PRIORITY);
+        }
         // Read on the upload pool once its bytes fit the upload budget, never on this network thread.
         transport.uploads.submit(transport.uploadAccount(connection), connection.attr(PEER).get(), request.length(),
                 new ChunkUpload(transport, ctx, request, connection.attr(PEER).get()));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Hostile LAN input against a real peer (the installed product, headless, mDNS on) on a switched LAN of network
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * waits. Its two tests use the same namespace names, so they run one after the other.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(NetLab.LOCK)
 class LanFloodTest {
 
     /** README, "Resource bounds": a serving peer's threads, whatever the LAN sends. */

@@ -16,6 +16,8 @@ import java.util.Map;
 final class NetLab implements AutoCloseable {
 
     private static final String PREFIX = "lsf";
+    /** The {@code @ResourceLock} of the tests that make a lab: one lab at a time (the namespace names are fixed). */
+    static final String LOCK = "netlab";
 
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final List<String> namespaces = new ArrayList<>();
@@ -67,6 +69,17 @@ final class NetLab implements AutoCloseable {
     /** The namespace of a host. */
     static String ns(String host) {
         return PREFIX + "-" + host;
+    }
+
+    /**
+     * Shapes a host's port to {@code rate} (tc's notation, e.g. "16mbit") in both directions: a token bucket on its
+     * own end and on the bridge's end, a burst of 64 KiB (one batch of packets), at most 20 ms queued.
+     */
+    void shape(String host, String rate) throws IOException, InterruptedException {
+        for (String[] end : new String[][] { { ns(host), PREFIX + host }, { ns("lan"), "port" + host } }) {
+            sh("tc", "-n", end[0], "qdisc", "add", "dev", end[1], "root", "tbf", "rate", rate, "burst", "65536",
+                    "latency", "20ms");
+        }
     }
 
     /** The address of a host. */
