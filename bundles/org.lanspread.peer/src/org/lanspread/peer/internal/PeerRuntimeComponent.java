@@ -87,8 +87,20 @@ public class PeerRuntimeComponent implements PeerRuntime {
     /** The log file while this component is active (null when it cannot be written: stderr still has it all). */
     private volatile LogFile logFile;
 
+    /**
+     * A framework property: {@code false} runs no peer in this process. The start script sets it for its p2 director
+     * runs (updates, plug-ins), whose framework holds the whole product: a peer there would bind the peer port,
+     * announce itself on the LAN and take the state lock (a running window's) for as long as p2 works.
+     */
+    static final String START = "lanspread.runtime.start";
+
     @Activate
     void activate(BundleContext bundleContext) {
+        if ("false".equals(bundleContext.getProperty(START))) {
+            core = RuntimeCore.invalid(new IllegalArgumentException(START + "=false: this process runs no peer"),
+                    dependencies, 0); // never started: its snapshot stays empty, its stop is immediate
+            return;
+        }
         Path logs = StateLocations.logDirectory(bundleContext::getProperty);
         try {
             logFile = LogFile.open(logs);
