@@ -77,9 +77,9 @@ final class PluginsDialog extends ScriptDialog {
 
     @Override
     protected void createButtonsForButtonBar(Composite parent) {
-        createButton(parent, SHOW, "Show site", true).setEnabled(script != null);
-        createButton(parent, INSTALL, "Install", false).setEnabled(false);
-        createButton(parent, UNINSTALL, "Uninstall", false).setEnabled(false);
+        createButton(parent, SHOW, "S&how site", true).setEnabled(script != null);
+        createButton(parent, INSTALL, "&Install", false).setEnabled(false);
+        createButton(parent, UNINSTALL, "&Uninstall", false).setEnabled(false);
         createButton(parent, IDialogConstants.CLOSE_ID, IDialogConstants.CLOSE_LABEL, false);
     }
 
@@ -147,12 +147,17 @@ final class PluginsDialog extends ScriptDialog {
         return features;
     }
 
+    /** Lists the rows again; the row that was selected stays selected (its new status shown, its buttons on). */
     private void show(String text) {
+        Row before = selected();
         table.removeAll();
         for (Row row : rows.values()) {
             TableItem item = new TableItem(table, SWT.NONE);
             item.setText(new String[] { row.id(), row.installed() == null ? "" : row.installed(), row.status() });
             item.setData(row);
+            if (before != null && before.id().equals(row.id())) {
+                table.setSelection(item);
+            }
         }
         verdict.setText(text);
         buttons(true);

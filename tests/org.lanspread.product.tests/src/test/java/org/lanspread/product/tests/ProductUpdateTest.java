@@ -126,24 +126,10 @@ class ProductUpdateTest {
             assertTrue(said.contains("lanspread: the update was cancelled while downloading: the installation is as it"
                     + " was"), said);
             assertTrue(!said.contains("lanspread: applying the update"), said);
-            assertTrue(awaitNoDirector(home, 10), "no p2 director is left running");
+            assertTrue(ProductWindow.awaitNoDirector(home, 10), "no p2 director is left running");
         } finally {
             update.destroyForcibly();
         }
-    }
-
-    /** Whether, within {@code seconds}, no p2 director runs on this installation's data any more. */
-    private static boolean awaitNoDirector(Path home, int seconds) throws InterruptedException {
-        String data = " -data " + home.resolve("data");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().map(c -> c.contains(data)
-                && c.contains("org.eclipse.equinox.p2.director")).orElse(false))) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
     }
 
     /**
@@ -157,24 +143,10 @@ class ProductUpdateTest {
         String site = held.url();
         Xdo x = new Xdo();
         Path shots = BUILD.resolve("screenshots");
-        ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("window.log").toFile());
-        builder.environment().put("LANSPREAD_DATA", home.resolve("data").toString());
-        builder.environment().put("LANSPREAD_GAMES_DIR", home.resolve("games").toString());
-        builder.environment().put("LANSPREAD_VMARGS", "-Dlanspread.transport.bind=127.0.0.1:0"
-                + " -Dlanspread.discovery=false");
-        builder.environment().put("LANSPREAD_CDS", "0"); // no class-data archive written at the exit
-        Files.createDirectories(home.resolve("games"));
-        Process window = builder.start();
+        Process window = ProductWindow.start(home, script);
         ProcessHandle restarted = null;
         try {
-            String main = x.await("^LanSpread", 90);
-            Path log = home.resolve("window.log");
-            long up = System.nanoTime() + 60_000_000_000L;
-            while (!Files.readString(log).contains("running on") && System.nanoTime() < up) {
-                Thread.sleep(200); // the runtime has started: the window is populated
-            }
-            Thread.sleep(1500);
+            String main = ProductWindow.awaitUp(x, home);
             x.focus(main);
             x.keys("alt+h", "u");
             try {
@@ -198,7 +170,7 @@ class ProductUpdateTest {
             Thread.sleep(700); // the dialog has read the script's "downloading" line: Cancel Update is enabled
             x.screenshot(shots.resolve("update-downloading.png"));
             x.keys("alt+n"); // Cancel Update
-            assertTrue(awaitNoDirector(home, 20), "Cancel Update stops the download; log:\n"
+            assertTrue(ProductWindow.awaitNoDirector(home, 20), "Cancel Update stops the download; log:\n"
                     + Files.readString(home.resolve("window.log")));
             Thread.sleep(700);
             x.screenshot(shots.resolve("update-cancelled.png"));
