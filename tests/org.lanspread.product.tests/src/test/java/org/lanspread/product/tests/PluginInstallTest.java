@@ -33,15 +33,10 @@ class PluginInstallTest {
     @Test
     void aPluginFromTheUpdateSiteInstallsIntoTheProductAndUninstalls() throws Exception {
         Path home = BUILD.resolve("plugin-install");
-        run(home.getParent(), "rm", "-rf", home.toString());
-        Files.createDirectories(home.resolve("product"));
-        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
         Path site = Path.of(System.getProperty("lanspread.updatesite")).toAbsolutePath();
         assertTrue(Files.isRegularFile(site.resolve("content.jar")) || Files.isRegularFile(site.resolve(
                 "content.xml.xz")) || Files.isRegularFile(site.resolve("content.xml")), "an update site at " + site);
-        assertEquals(0, run(home, "tar", "-xzf", archive.toString(), "-C", home.resolve("product").toString())
-                .exit());
-        Path script = home.resolve("product/lanspread/lanspread");
+        Path script = ProductRuns.unpack(home);
 
         assertEquals(List.of("desktop"), launchers(script, home), "the product alone has the default launcher");
         Run offered = run(home, script.toString(), "plugins", site.toString()); // what Help › Plug-ins… lists
@@ -79,13 +74,8 @@ class PluginInstallTest {
     @Test
     void aPluginInstallsAndUninstallsFromTheWindow() throws Exception {
         Path home = BUILD.resolve("plugin-window");
-        run(home.getParent(), "rm", "-rf", home.toString());
-        Files.createDirectories(home.resolve("product"));
-        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
         Path site = Path.of(System.getProperty("lanspread.updatesite")).toAbsolutePath();
-        assertEquals(0, run(home, "tar", "-xzf", archive.toString(), "-C", home.resolve("product").toString())
-                .exit());
-        Path script = home.resolve("product/lanspread/lanspread");
+        Path script = ProductRuns.unpack(home);
         Path bundlesInfo = home.resolve(
                 "product/lanspread/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info");
         String bundle = "org.lanspread.example.wine,";

@@ -23,6 +23,18 @@ final class ProductRuns {
         }
     }
 
+    /** Unpacks the built product into {@code home/product} (made anew); returns its start script. */
+    static Path unpack(Path home) throws IOException, InterruptedException {
+        run(home.getParent(), "rm", "-rf", home.toString());
+        Files.createDirectories(home.resolve("product"));
+        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
+        Run unpacked = run(home, "tar", "-xzf", archive.toString(), "-C", home.resolve("product").toString());
+        if (unpacked.exit() != 0) {
+            throw new AssertionError("cannot unpack " + archive + ": " + unpacked.errors());
+        }
+        return home.resolve("product/lanspread/lanspread");
+    }
+
     static Run run(Path home, String... command) throws IOException, InterruptedException {
         System.out.println("[e2e] $ " + String.join(" ", command));
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -38,12 +38,8 @@ class ProductUpdateTest {
     @Test
     void theProductUpdatesFromANewerSiteAndABrokenSiteLeavesItAsItWas() throws Exception {
         Path home = BUILD.resolve("product-update");
-        run(home.getParent(), "rm", "-rf", home.toString());
-        Files.createDirectories(home.resolve("product"));
-        Path archive = Path.of(System.getProperty("lanspread.product.archive"));
         Path site = Path.of(System.getProperty("lanspread.updatesite")).toAbsolutePath();
-        assertEquals(0, run(home, "tar", "-xzf", archive.toString(), "-C", home.resolve("product").toString()).exit());
-        Path script = home.resolve("product/lanspread/lanspread");
+        Path script = ProductRuns.unpack(home);
         Path newer = home.resolve("site-v2");
         NewerSite.make(site, newer, "v2");
 
