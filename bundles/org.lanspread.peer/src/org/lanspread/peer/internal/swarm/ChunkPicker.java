@@ -1,6 +1,7 @@
 package org.lanspread.peer.internal.swarm;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -247,7 +248,7 @@ public final class ChunkPicker {
     record Stripes(int rank, int count) {
         static final Stripes NONE = new Stripes(0, 1);
 
-        static Stripes of(PeerId self, java.util.Collection<PeerId> downloaders) {
+        static Stripes of(PeerId self, Collection<PeerId> downloaders) {
             if (self == null || downloaders.isEmpty()) {
                 return NONE;
             }
