@@ -36,7 +36,7 @@ class LanFloodTest {
     /** README, "Resource bounds": a serving peer's threads, whatever the LAN sends. */
     static final int THREAD_BOUND = 64;
     /** README: resident memory may grow by at most this much under a flood. */
-    static final long RSS_MARGIN_MIB = 320;
+    static final long RSS_MARGIN_MIB = 128;
     private static final long MIB = 1024 * 1024;
     private static final Pattern STAMP = Pattern.compile("^(\\S+Z) ");
     private static final Pattern SINCE = Pattern.compile("running since (\\S+Z)\\)");
