@@ -160,15 +160,18 @@ def lanspread(script, lab, switch, n, rate, mib):
         alone = downloaders[0]
         alone.start([seed.address], fetch_at=time.time())
         begun = stamp(alone.line("fetch %s: " % GAME, 120))
+        alone_cpu = seed.cpu() + alone.cpu()  # from the fetch's start: the JVM's start left out
         done = alone.line("fetched %s: " % GAME, 900)
         if "completed" not in done:
             raise RuntimeError("the single download did not complete: " + done)
         results["alone"] = stamp(done) - begun
+        alone_cpu = seed.cpu() + alone.cpu() - alone_cpu
         alone.stop()
         if digests(os.path.join(alone.games, GAME)) != expected:
             raise RuntimeError("the single download is not byte-exact")
         shutil.rmtree(alone.root)
-        log("one downloader alone: %.1f s (%.1f MiB/s)" % (results["alone"], size / MIB / results["alone"]))
+        log("one downloader alone: %.1f s (%.1f MiB/s), CPU %.1f ms per MiB (seed and downloader)"
+            % (results["alone"], size / MIB / results["alone"], alone_cpu * 1000 / (size / MIB)))
 
         # N together: each knows the seed and the others; all downloads start at the same instant.
         start_at = time.time() + 20 + 4 * n
@@ -212,6 +215,13 @@ def lanspread(script, lab, switch, n, rate, mib):
         results["cpu_ms_per_mib"] = cpu * 1000 / delivered
         log("CPU: %.1f s in all JVMs for %.0f MiB delivered: %.1f ms per MiB (2 cores shared by all %d peers)"
             % (cpu, delivered, results["cpu_ms_per_mib"], n + 1))
+        # Whether the machine, not the swarm, set the pace: the cores the JVMs kept busy on average, and the
+        # shortest time 2 cores allow for that much CPU (one peer per machine at a real party has a core of its own).
+        results["cores_busy"] = cpu / max(times)
+        log("the JVMs kept %.2f of the 2 cores busy on average; 2 cores need at least %.1f s for that CPU: %.2fx one"
+            " alone%s" % (results["cores_busy"], cpu / 2, cpu / 2 / results["alone"],
+                          " (CPU-bound: the ratio above measures this machine more than the swarm)"
+                          if results["cores_busy"] > 1.5 else ""))
         ended = cpu - sum(seconds for _, seconds in threads)
         log("CPU by thread kind, all JVMs: " + ", ".join("%s %.1f s" % (name, seconds)
                                                        for name, seconds in threads[:8])
