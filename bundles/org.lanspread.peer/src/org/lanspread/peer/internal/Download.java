@@ -45,6 +45,11 @@ final class Download {
     static final int BAD_CHUNKS_TO_DROP = 3;
     /** Fetch errors in a row after which a peer is given up for this download. */
     static final int ERRORS_TO_GIVE_UP = 5;
+    /**
+     * For organisers and benchmarks ({@code bench/netns/chunk_trace.py}): one log line per chunk written, with the
+     * time, the chunk, the peer it came from (partial or complete) and how long its fetch took.
+     */
+    private static final boolean TRACE_CHUNKS = Boolean.getBoolean("lanspread.trace.chunks");
     /** With no complete peer, and no partial one holding a missing chunk, this long: every holder is gone. */
     static final Duration NO_HOLDER_GRACE = Duration.ofSeconds(5);
     /** An idle fetch worker looks again after this long at the latest (a chunk arriving or coming back: at once). */
@@ -360,6 +365,7 @@ final class Download {
                 continue;
             }
             buffer.clear().limit(chunk.length());
+            long traceStart = System.nanoTime();
             try {
                 PeerConnection connection = connections.get(peer.id);
                 connection.fetch(new ChunkRequest(gameId, version, manifest.files().get(chunk.file()).path(),
@@ -413,6 +419,11 @@ final class Download {
                 return;
             }
             scheduler.done(chunk);
+            if (TRACE_CHUNKS) {
+                LOG.info("chunk trace: " + java.time.Instant.now() + " " + chunk.file() + ":" + chunk.index() + " from "
+                        + peer.id.shortForm() + (peer.partial ? " partial " : " complete ")
+                        + (System.nanoTime() - traceStart) / 1_000_000 + " ms");
+            }
             OwnOffer serving = own;
             if (serving != null) {
                 serving.held(chunk.file(), chunk.index());
