@@ -17,7 +17,9 @@ import org.lanspread.api.transport.PeerId;
  * no partial peer holds yet, so that the original seed sends each chunk about once while the downloaders spread it.
  * Downloaders that start together share out what they ask a complete peer for without a word between them: each
  * takes its own stripe of the chunks first (this peer's rank among the downloaders in the view), in ascending order,
- * and then the others' stripes from their far end, so two of them rarely fetch the same chunk from the seed at once.
+ * and then the others' stripes from their far end, so two of them rarely fetch the same chunk from the seed at once;
+ * but only once the owner of a stripe has been slow for a while, one helper after the other: until then what a
+ * downloader has of its own stripe is taken from it, and the seed sends chunks nobody has.
  * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. Near the end, idle
  * workers also take chunks still in flight at slower peers (the first verified copy wins). A chunk that failed
  * verification is refetched from another peer when there is one.
@@ -55,6 +57,14 @@ public final class ChunkPicker {
      * idle, faster peer in the end game.
      */
     static final long END_GAME_AFTER_NANOS = 1_000_000_000L;
+    /** A chunk of another's stripe may be asked of the seed after waiting this long (see patienceOver). */
+    static final long HELP_AFTER_NANOS = 15_000_000_000L;
+    /** Since when this peer has had only other stripes' chunks to ask a complete peer for; 0: not so. */
+    private long helperSince;
+    /** {@link #HELP_AFTER_NANOS}; shorter in tests. */
+    long helpAfterNanos = HELP_AFTER_NANOS;
+    /** The least time between two helpers (see patienceOver): the time a chunk takes, when that is longer. */
+    long helpStepNanos = 1_000_000_000L;
     private long completedNanos;
     private int completedCount;
     private final Set<Chunk> claimed = new HashSet<>();
@@ -104,6 +114,7 @@ public final class ChunkPicker {
         Stripes stripes = complete ? Stripes.of(self, now.partialPeers()) : Stripes.NONE;
         int best = -1;
         long bestKey = Long.MAX_VALUE;
+        boolean waitedForOwner = false;
         for (int n = 0; n < Math.min(size, WINDOW); n++) {
             int i = (start + n) % size;
             Chunk chunk = pending.get(i);
@@ -114,6 +125,11 @@ public final class ChunkPicker {
             // A complete peer: chunks no partial peer holds first, then the rarest, then this peer's stripe before
             // the others'. Otherwise the rarest, random among equals.
             long holders = now.holders(chunk.file(), chunk.index());
+            if (complete && !stripes.owns(chunk) && now.partialHolders(chunk.file(), chunk.index()) == 0
+                    && !patienceOver(stripes.distance(chunk))) {
+                waitedForOwner = true;
+                continue; // its stripe's owner is fetching it from the seed: wait to take it from the owner
+            }
             long key = complete
                     ? (now.partialHolders(chunk.file(), chunk.index()) > 0 ? 1L << 55 : 0) + (Math.min(holders,
                             (1 << 20) - 1) << 32) + stripes.order(chunk)
@@ -121,6 +137,17 @@ public final class ChunkPicker {
             if (key < bestKey) {
                 bestKey = key;
                 best = i;
+            }
+        }
+        if (complete) {
+            if (best >= 0 && waitedForOwner
+                    && now.partialHolders(pending.get(best).file(), pending.get(best).index()) > 0) {
+                best = -1; // a second copy of what a downloader holds, while others still wait for a first one
+            }
+            if (best >= 0 && stripes.owns(pending.get(best))) {
+                helperSince = 0; // (stripes change when downloaders finish or leave)
+            } else if (best < 0 && waitedForOwner && helperSince == 0) {
+                helperSince = System.nanoTime();
             }
         }
         if (best >= 0) {
@@ -147,6 +174,22 @@ public final class ChunkPicker {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether this peer may ask a complete peer for a chunk of another downloader's stripe that no partial peer
+     * holds yet. Not at first: that downloader is fetching it from the seed (a fetch nobody else sees), and a second
+     * copy from the seed would take the seed's uplink from a chunk nobody has; the seed's uplink is no less busy
+     * for this peer's waiting. Only once this peer has had nothing of its own to ask the seed for during
+     * {@link #HELP_AFTER_NANOS} (or three times as long as chunks take): an owner slow or stalled. Helpers come one
+     * after the other, a chunk's time apart, in the order of their stripes after the owner's ({@code distance}), so
+     * that the first helper's copy is verified (and then taken from it) before the next one would ask the seed.
+     */
+    private boolean patienceOver(int distance) {
+        long average = completedCount == 0 ? 0 : completedNanos / completedCount;
+        long patience = Math.max(helpAfterNanos, 3 * average)
+                + (distance - 1) * Math.max(helpStepNanos, average);
+        return helperSince != 0 && System.nanoTime() - helperSince > patience;
     }
 
     /**
@@ -255,6 +298,17 @@ public final class ChunkPicker {
             int below = (int) downloaders.stream().filter(p -> !p.equals(self) && p.hex().compareTo(self.hex()) < 0)
                     .count();
             return new Stripes(below, 1 + (int) downloaders.stream().filter(p -> !p.equals(self)).count());
+        }
+
+        /** Whether the chunk is in this peer's stripe (every chunk when the stripes are off). */
+        boolean owns(Chunk chunk) {
+            return distance(chunk) == 0;
+        }
+
+        /** How many stripes after the chunk's own stripe this peer's comes (0: its own; 0 when the stripes are off). */
+        int distance(Chunk chunk) {
+            int owner = Math.floorMod(31 * chunk.file() + chunk.index(), count);
+            return count == 1 ? 0 : Math.floorMod(rank - owner, count);
         }
 
         /**

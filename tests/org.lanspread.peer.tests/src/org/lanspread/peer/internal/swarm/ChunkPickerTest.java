@@ -80,7 +80,7 @@ class ChunkPickerTest {
     }
 
     @Test
-    void downloadersStartingTogetherAskTheSeedForDifferentChunks() {
+    void downloadersStartingTogetherAskTheSeedForDifferentChunks() throws InterruptedException {
         GameManifest manifest = manifest(16);
         List<PeerId> downloaders = List.of(new PeerId("10".repeat(32)), new PeerId("20".repeat(32)),
                 new PeerId("30".repeat(32)), new PeerId("40".repeat(32)));
@@ -101,17 +101,62 @@ class ChunkPickerTest {
             }
         }
         assertEquals(16, asked.size(), "the seed sent each chunk once");
-        // With its stripe done (and nobody holding anything yet), a downloader takes from another's far end: the
-        // chunk that stripe's owner would ask for last.
+        // With its stripe done, a downloader asks the seed for nothing while the other stripe's owner fetches it
+        // (a second copy would take the seed's uplink from a chunk nobody has yet), and takes what that owner holds
+        // from the owner. Only an owner that has been slow for a while is helped, from its stripe's far end.
+        BitSet ownerHolds = new BitSet();
+        ownerHolds.set(1);
         ChunkPicker alone = new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), Map.of(
-                downloaders.get(1), List.of(new BitSet()))), downloaders.get(0));
+                downloaders.get(1), List.of(ownerHolds))), downloaders.get(0));
+        alone.helpAfterNanos = 300_000_000L;
         List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 8; i++) {
             ChunkPicker.Chunk chunk = alone.next(SEED, true);
             order.add(chunk.index());
             alone.claim(chunk);
             alone.done(chunk);
         }
-        assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14, 15, 13, 11, 9, 7, 5, 3, 1), order);
+        assertEquals(List.of(0, 2, 4, 6, 8, 10, 12, 14), order);
+        assertNull(alone.next(SEED, true), "nothing of its own left: the seed is not asked for the owner's chunks");
+        assertEquals(1, alone.next(downloaders.get(1), true).index(), "the owner's chunk, from the owner");
+        Thread.sleep(400);
+        order.clear();
+        for (int i = 0; i < 6; i++) {
+            ChunkPicker.Chunk chunk = alone.next(SEED, true);
+            order.add(chunk.index());
+            alone.claim(chunk);
+            alone.done(chunk);
+        }
+        assertEquals(List.of(15, 13, 11, 9, 7, 5), order);
+    }
+
+    @Test
+    void helpersOfASlowStripeAskTheSeedOneAfterTheOtherInTheOrderOfTheirStripes() throws InterruptedException {
+        GameManifest manifest = manifest(9);
+        PeerId self = new PeerId("10".repeat(32));
+        Map<PeerId, List<BitSet>> others = Map.of(new PeerId("20".repeat(32)), List.of(new BitSet()),
+                new PeerId("30".repeat(32)), List.of(new BitSet()));
+        ChunkPicker picker = new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), others), self);
+        picker.helpAfterNanos = 300_000_000L;
+        picker.helpStepNanos = 1_500_000_000L;
+        List<Integer> order = new ArrayList<>();
+        for (ChunkPicker.Chunk chunk = picker.next(SEED, true); chunk != null; chunk = picker.next(SEED, true)) {
+            order.add(chunk.index());
+            picker.claim(chunk);
+            picker.done(chunk);
+        }
+        assertEquals(List.of(0, 3, 6), order, "its own stripe (rank 0 of 3), then nothing at first");
+        Thread.sleep(500);
+        order.clear();
+        for (ChunkPicker.Chunk chunk = picker.next(SEED, true); chunk != null; chunk = picker.next(SEED, true)) {
+            order.add(chunk.index());
+            picker.claim(chunk);
+            picker.done(chunk);
+        }
+        // Rank 0 helps the stripe just before its own (rank 2's: chunks 2, 5, 8) first, from the far end; rank 1's
+        // stripe is helped by rank 2 first, so rank 0 waits one step more for it.
+        assertEquals(List.of(8, 5, 2), order);
+        Thread.sleep(1500);
+        assertEquals(7, picker.next(SEED, true).index(), "one step later: the next stripe");
     }
 }
