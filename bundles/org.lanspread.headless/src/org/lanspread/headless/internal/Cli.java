@@ -12,18 +12,22 @@ import java.util.Set;
  * @param waitSeconds how long to wait for peers first (0: not at all)
  * @param peers       how many peers offering the game a game command waits for (within waitSeconds) before it starts
  * @param fetch       for serve: games to download while serving (and serve on)
- * @param fetchAt     for serve --fetch: when the downloads start (epoch milliseconds), or 0 for at once
+ * @param fetchAt     for serve --fetch: when each of those downloads starts (epoch milliseconds), or 0 for at once
  * @param yes         for delete: confirmed on the command line (--yes), so not asked
  */
-record Cli(String command, String gameId, int waitSeconds, int peers, List<String> fetch, long fetchAt,
+record Cli(String command, String gameId, int waitSeconds, int peers, List<String> fetch, List<Long> fetchAt,
         boolean yes) {
 
     Cli {
         fetch = List.copyOf(fetch);
+        fetchAt = List.copyOf(fetchAt);
+        if (fetchAt.size() != fetch.size()) {
+            throw new IllegalArgumentException("one start time per --fetch");
+        }
     }
 
     Cli(String command, String gameId, int waitSeconds, int peers) {
-        this(command, gameId, waitSeconds, peers, List.of(), 0, false);
+        this(command, gameId, waitSeconds, peers, List.of(), List.of(), false);
     }
 
     static final Set<String> GAME_COMMANDS = Set.of("download", "install", "update", "uninstall", "discard",
@@ -35,7 +39,9 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
             usage: lanspread headless <command> [game] [--wait SECONDS] [--peers N]
               serve                 serve the game directory until stopped (Ctrl-C / SIGTERM)
                 [--fetch GAME ...]  and download GAME meanwhile (repeatable), serving it on (also while it arrives)
-                [--fetch-at MILLIS] start those downloads at this time (epoch milliseconds): several peers together
+                [--fetch-at MILLIS] start the downloads named before it at this time (epoch milliseconds): several
+                                    peers together; repeated, one game after the other (those after the last start
+                                    at once)
               peers                 list the peers found within --wait seconds (default 5)
               games                 list the games here and on peers (after --wait seconds, default 5)
               download GAME         fetch GAME from the peers offering it
@@ -63,7 +69,7 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
         int wait = -1;
         int peers = 1;
         List<String> fetch = new ArrayList<>();
-        long fetchAt = 0;
+        List<Long> fetchAt = new ArrayList<>(); // per --fetch; null until a --fetch-at after it
         boolean yes = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -84,11 +90,17 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
                     throw new IllegalArgumentException("--fetch needs a game id");
                 }
                 fetch.add(args[++i]);
+                fetchAt.add(null);
             } else if (arg.equals("--fetch-at")) {
                 if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,15}")) {
                     throw new IllegalArgumentException("--fetch-at needs a time in epoch milliseconds");
                 }
-                fetchAt = Long.parseLong(args[++i]);
+                long at = Long.parseLong(args[++i]);
+                if (!fetchAt.contains(null)) {
+                    throw new IllegalArgumentException("--fetch-at " + at + " needs a --fetch GAME before it"
+                            + (fetch.isEmpty() ? "" : " that has no start time yet"));
+                }
+                fetchAt.replaceAll(t -> t == null ? at : t);
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 words.add(0, "help");
             } else if (arg.startsWith("-")) {
@@ -113,15 +125,13 @@ record Cli(String command, String gameId, int waitSeconds, int peers, List<Strin
         } else if (words.size() > 1 && !command.equals("help")) {
             throw new IllegalArgumentException(command + " takes no game id ('" + words.get(1) + "')");
         }
-        if ((!fetch.isEmpty() || fetchAt > 0) && !command.equals("serve")) {
+        if (!fetch.isEmpty() && !command.equals("serve")) {
             throw new IllegalArgumentException("--fetch and --fetch-at go with serve, not " + command);
         }
         if (yes && !command.equals("delete")) {
             throw new IllegalArgumentException("--yes goes with delete, not " + command);
         }
-        if (fetchAt > 0 && fetch.isEmpty()) {
-            throw new IllegalArgumentException("--fetch-at needs a --fetch GAME");
-        }
+        fetchAt.replaceAll(t -> t == null ? 0L : t); // named after the last --fetch-at: at once
         for (String id : fetch) {
             String problem = org.lanspread.api.library.GameIds.problem(id);
             if (problem != null) {

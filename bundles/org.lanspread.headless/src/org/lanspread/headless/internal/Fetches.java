@@ -13,7 +13,7 @@ import org.lanspread.api.runtime.RuntimeCommand;
 
 /**
  * {@code serve --fetch GAME}: downloads a serving peer runs beside its serving, each on a thread of its own. Each waits
- * for {@code --fetch-at} (so that several peers start together), then for {@code --peers} peers offering the game
+ * for its {@code --fetch-at} (so that several peers start together, and games go one after the other), then for {@code --peers} peers offering the game
  * (within {@code --wait}), downloads it, and says how it ended; the peer serves on, the game included, meanwhile
  * (the chunks it holds) and after (the whole of it).
  */
@@ -31,10 +31,12 @@ final class Fetches {
     }
 
     void start() {
-        for (String id : cli.fetch()) {
+        for (int i = 0; i < cli.fetch().size(); i++) {
+            String id = cli.fetch().get(i);
+            long at = cli.fetchAt().get(i);
             Thread thread = new Thread(() -> {
                 try {
-                    fetch(id);
+                    fetch(id, at);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the serving stopped
                 }
@@ -56,8 +58,8 @@ final class Fetches {
         }
     }
 
-    private void fetch(String id) throws InterruptedException {
-        long wait = cli.fetchAt() - System.currentTimeMillis();
+    private void fetch(String id, long at) throws InterruptedException {
+        long wait = at - System.currentTimeMillis();
         if (wait > 0) {
             say("fetch " + id + ": starting in " + wait + " ms");
             Thread.sleep(wait);

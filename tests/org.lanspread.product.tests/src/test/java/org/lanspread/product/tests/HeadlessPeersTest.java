@@ -613,18 +613,32 @@ class HeadlessPeersTest {
         // 4 MiB/s to each peer: the 12 MiB take ~2-3 s, long enough to be seen under way.
         HeadlessPeer seed = peer(root, "seed", "-Dlanspread.upload.perpeer=4M");
         game(seed.games, "doom", "1.9", 12 * MIB, 12);
+        game(seed.games, "heretic", "1.3", 2 * MIB, 2);
         HeadlessPeer fetcher = peer(root, "fetcher", "");
         HeadlessPeer leech = peer(root, "leech", "");
         try {
-            seed.start(List.of(), "serve").awaitLine("Z serving 1 local game", 60);
+            seed.start(List.of(), "serve").awaitLine("Z serving 2 local game", 60);
+            HeadlessPeer misordered = peer(root, "misordered", "");
+            misordered.start(List.of(seed), "serve", "--fetch-at", "1796468400000", "--fetch", "doom");
+            assertEquals(2, misordered.await(60), "a --fetch-at before any --fetch is a usage error");
+            assertTrue(misordered.output().contains("--fetch-at 1796468400000 needs a --fetch GAME before it"),
+                    misordered.output());
+            misordered.close();
+            // Each --fetch-at times the --fetch games named before it: heretic after doom, here 3 s later.
             long fetchAt = System.currentTimeMillis() + 4000;
-            fetcher.start(List.of(seed), "serve", "--fetch", "doom", "--fetch-at", Long.toString(fetchAt));
+            long thenAt = fetchAt + 3000;
+            fetcher.start(List.of(seed), "serve", "--fetch", "doom", "--fetch-at", Long.toString(fetchAt),
+                    "--fetch", "heretic", "--fetch-at", Long.toString(thenAt));
             fetcher.awaitLine("Z serving 0 local game", 60);
             String done = fetcher.awaitLine("fetched doom: ", 120);
             assertTrue(done.contains("fetched doom: completed: doom 1.9 downloaded"), done);
             String began = fetcher.awaitLine("fetch doom: .* downloading", 1);
             assertTrue(java.time.Instant.parse(began.split(" ")[0]).toEpochMilli() >= fetchAt,
                     "it waited for --fetch-at " + java.time.Instant.ofEpochMilli(fetchAt) + ": " + began);
+            assertTrue(fetcher.awaitLine("fetched heretic: ", 60).contains("completed"), fetcher.output());
+            String second = fetcher.awaitLine("fetch heretic: .* downloading", 1);
+            assertTrue(java.time.Instant.parse(second.split(" ")[0]).toEpochMilli() >= thenAt,
+                    "heretic waited for its own --fetch-at " + java.time.Instant.ofEpochMilli(thenAt) + ": " + second);
             // Both tell what moves: the fetcher its sources, the seed who downloads what, how far, and the rates.
             fetcher.awaitLine("download doom: fetching .* MiB/s from 1 peer\\(s\\)", 1);
             seed.awaitLine("peer fetcher \\(\\w+\\): downloading doom 1\\.9 \\d+% \\(\\d/\\d chunks\\); from it "
