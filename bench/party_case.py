@@ -2,12 +2,13 @@
 import party  # bench/netns, on the path the suite sets
 
 
-def case7(archive, n, rate, mib, rows, with_bittorrent=True):
+def case7(archive, n, rate, mib, rows, with_bittorrent=True, warm_mib=0):
     """Runs the party case; appends its rows to `rows` and returns its section of the report (Markdown)."""
     del party.LINES[:]
-    ours, theirs = party.run(archive, n, rate, mib, with_bittorrent)
+    ours, theirs = party.run(archive, n, rate, mib, with_bittorrent, warm_mib)
     ratio = ours["last"] / ours["alone"]
-    star = "%d downloaders + 1 seed, %s ports on a switch, %d MiB" % (n, rate, mib)
+    star = "%d downloaders + 1 seed, %s ports on a switch, %d MiB%s" % (
+        n, rate, mib, ", every JVM warmed first with a %d MiB download" % warm_mib if warm_mib else "")
     rows.append(("7", "LAN party, LanSpread: last of the %d together against one alone (%s)" % (n, star),
                  "alone %.1f s; together first %.1f s, last %.1f s; CPU per MiB delivered %.1f ms; the JVMs kept"
                  " %.2f of 2 cores busy" % (ours["alone"], ours["first"], ours["last"], ours["cpu_ms_per_mib"],

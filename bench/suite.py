@@ -3,7 +3,7 @@
 which builds the product and the in-process benchmarks first; see bench/README.md.
 
 usage: suite.py PRODUCT_ARCHIVE [--runs N] [--gib G] [--memory-gib G] [--cases 1,2,3,4,6,7] [--extra FILE ...]
-                [--party-n 8] [--party-rate 40mbit] [--party-mib 256]
+                [--party-n 8] [--party-rate 40mbit] [--party-mib 256] [--party-warm 0]
 
 Cases (numbers as in the issue; case 5, extraction, is the in-process benchmark whose table --extra adds):
   1  one seed, a G GiB game, over a veth link shaped to 1 Gbit: LanSpread, scp, Syncthing vs the line rate
@@ -794,6 +794,7 @@ def main():
     memory_gib = float(option("--memory-gib", "10"))
     cases = option("--cases", "1,2,3,4,6,7").split(",")
     party = (int(option("--party-n", "8")), option("--party-rate", "40mbit"), int(option("--party-mib", "256")))
+    party_warm = int(option("--party-warm", "0"))
     extras = [args[i + 1] for i, a in enumerate(args) if a == "--extra"]
     extras_made = []
     os.makedirs(WORK, exist_ok=True)
@@ -805,7 +806,8 @@ def main():
         for case, run in (("1", lambda: case1(product, runs, gib)), ("2", lambda: case2(product, runs, gib)),
                           ("3", lambda: case3(product, runs, gib)), ("4", lambda: case4(archive, 10)),
                           ("6", lambda: case6(product, memory_gib)),
-                          ("7", lambda: extras_made.append(write_section("party", case7(archive, *party, ROWS))))):
+                          ("7", lambda: extras_made.append(write_section("party", case7(archive, *party, ROWS,
+                                                                                    warm_mib=party_warm))))):
             if case in cases:
                 try:
                     run()

@@ -9,13 +9,15 @@ seed sent (on the wire, over the game's size), every peer's bytes up and down, a
 Then the same with a BitTorrent swarm from Debian packages (opentracker, mktorrent, aria2c) unless --no-bittorrent.
 Needs root; every address is inside the namespaces made here (10.213.60.0/24), removed at exit.
 
-usage: party.py PRODUCT_ARCHIVE [--party-n N] [--party-rate 40mbit] [--party-mib 256] [--no-bittorrent]
+usage: party.py PRODUCT_ARCHIVE [--party-n N] [--party-rate 40mbit] [--party-mib 256] [--party-warm MIB]
+                [--no-bittorrent]
 (scripts/bench runs it as case 7 of bench/suite.py, which passes the same --party-* options.)
 LANSPREAD_PARTY_VMARGS adds JVM options to every LanSpread peer (to compare JVM settings).
 """
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "target", "party")
 PORT = 47800
 GAME = "partygame"
+WARM = "partywarm"  # the warm-up game (--party-warm): fetched first, so that the JVMs have compiled what a download runs
 MIB = 1 << 20
 
 
@@ -40,12 +43,12 @@ def log(message):
     print("[party] " + message, flush=True)
 
 
-def make_game(games, mib, parts=4):
+def make_game(games, mib, parts=4, name=GAME):
     """The game: `parts` stored RAR archives of random bytes, mib MiB in all, and version.ini."""
-    folder = os.path.join(games, GAME)
+    folder = os.path.join(games, name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
-    rarwrite.random_game(folder, GAME, mib * MIB, parts, "party")
+    rarwrite.random_game(folder, name, mib * MIB, parts, name)
     with open(os.path.join(folder, "version.ini"), "w") as f:
         f.write("1\n")
     return folder
@@ -80,7 +83,7 @@ class Peer:
         self.process = None
         self.cpu_before = 0.0
 
-    def start(self, manual, fetch_at=None):
+    def start(self, manual, fetch_at=None, warm_at=None):
         os.makedirs(self.games, exist_ok=True)
         vmargs = ("-Dlanspread.transport.bind=%s:%d -Dlanspread.discovery=false -Dlanspread.peer.name=%s"
                   % (self.address, PORT, self.name))
@@ -90,18 +93,20 @@ class Peer:
         env = dict(os.environ, LANSPREAD_GAMES_DIR=self.games, LANSPREAD_DATA=os.path.join(self.root, "data"),
                    LANSPREAD_VMARGS=vmargs)
         command = [self.script, "headless", "serve"]
+        if warm_at is not None:  # the warm-up game first, then the game at its own time
+            command += ["--fetch", WARM, "--fetch-at", str(int(warm_at * 1000))]
         if fetch_at is not None:
             command += ["--fetch", GAME, "--fetch-at", str(int(fetch_at * 1000)), "--wait", "120"]
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(in_ns(self.ns, *command), stdout=out, stderr=subprocess.STDOUT, env=env)
 
     def line(self, pattern, timeout):
-        """The first line of the log containing pattern, waiting up to timeout seconds."""
+        """The first line of the log containing pattern (a regular expression), waiting up to timeout seconds."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             with open(self.log) as f:
                 for line in f:
-                    if pattern in line:
+                    if re.search(pattern, line):
                         return line
             if self.process.poll() is not None:
                 break
@@ -140,10 +145,30 @@ def by_kind(after, before):
     return sorted(total.items(), key=lambda item: -item[1])
 
 
-def lanspread(script, lab, switch, n, rate, mib):
+def rate_mib(rate):
+    """A tc rate ("40mbit", "1gbit", "500kbit") in MiB/s."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kmg]?)bit", rate)
+    if not m:
+        raise ValueError("a rate like 40mbit: " + rate)
+    return float(m.group(1)) * {"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[m.group(2)] / 8 / MIB
+
+
+def warmed(peer, at, timeout):
+    """Waits until the peer fetched the warm-up game; fails when that ends after `at` (the game's start)."""
+    done = peer.line("fetched %s: " % WARM, timeout)
+    if "completed" not in done or stamp(done) > at:
+        raise RuntimeError("%s: the warm-up did not complete before the game's start (give it more time): %s"
+                           % (peer.name, done.strip()))
+
+
+def lanspread(script, lab, switch, n, rate, mib, warm_mib=0):
     seed_ns = lab.namespace("p0")
     seed_addr, seed_dev = lab.port(switch, seed_ns, 0, rate)
     seed = Peer(script, seed_ns, seed_addr, seed_dev, "seed")
+    if warm_mib:
+        make_game(seed.games, warm_mib, name=WARM)
+    # Time a warm-up download needs at most: 2.5 times what the link allows, and 15 s for the JVM's compiler.
+    warm_gap = 2.5 * warm_mib / rate_mib(rate) + 15 if warm_mib else 0
     source = make_game(seed.games, mib)
     size = folder_bytes(source)
     expected = digests(source)
@@ -153,13 +178,16 @@ def lanspread(script, lab, switch, n, rate, mib):
         address, dev = lab.port(switch, ns, i, rate)
         downloaders.append(Peer(script, ns, address, dev, "peer-%d" % i))
     seed.start([])
-    seed.line("Z serving 1 local game", 120)
+    seed.line("Z serving %d local game" % (2 if warm_mib else 1), 120)
     results = {}
     try:
         # One downloader alone on the same star.
         alone = downloaders[0]
-        alone.start([seed.address], fetch_at=time.time())
-        begun = stamp(alone.line("fetch %s: " % GAME, 120))
+        now = time.time()
+        alone.start([seed.address], fetch_at=now + warm_gap, warm_at=now if warm_mib else None)
+        begun = stamp(alone.line("fetch %s: .* offer it" % GAME, 120 + warm_gap))
+        if warm_mib:
+            warmed(alone, begun, 1)
         alone_cpu = seed.cpu() + alone.cpu()  # from the fetch's start: the JVM's start left out
         done = alone.line("fetched %s: " % GAME, 900)
         if "completed" not in done:
@@ -174,16 +202,20 @@ def lanspread(script, lab, switch, n, rate, mib):
             % (results["alone"], size / MIB / results["alone"], alone_cpu * 1000 / (size / MIB)))
 
         # N together: each knows the seed and the others; all downloads start at the same instant.
-        start_at = time.time() + 20 + 4 * n
-        seed_before = seed.counters()
-        cpu_before = seed.cpu()
+        warm_at = time.time() + 20 + 4 * n
+        start_at = warm_at + warm_gap * (1.5 if warm_mib else 0)  # the N together take longer than one alone
         for peer in downloaders:
-            peer.start([seed.address] + [p.address for p in downloaders if p is not peer], fetch_at=start_at)
+            peer.start([seed.address] + [p.address for p in downloaders if p is not peer], fetch_at=start_at,
+                       warm_at=warm_at if warm_mib else None)
         late = []
         for peer in downloaders:
             serving = stamp(peer.line("Z serving", 180))
             late += [peer.name] if serving > start_at else []
         time.sleep(max(0.0, start_at - time.time()))
+        if warm_mib:
+            for peer in downloaders:
+                warmed(peer, start_at, 1)
+        seed_before = seed.counters()
         ports_before = {peer.name: peer.counters() for peer in downloaders}
         cpu_before = seed.cpu() + sum(p.cpu() for p in downloaders)  # from the start: JVM starts left out
         threads_before = [thread_cpu(p.process.pid) for p in [seed] + downloaders]
@@ -346,16 +378,18 @@ def aria2_version():
     return sh("aria2c", "--version").stdout.split()[2]
 
 
-def run(product, n=8, rate="40mbit", mib=256, with_bittorrent=True):
+def run(product, n=8, rate="40mbit", mib=256, with_bittorrent=True, warm_mib=0):
     """The whole case; returns LanSpread's results and BitTorrent's (None without it). Lines go through log()."""
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     script = extract(product)
-    log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game" % (n, rate, mib))
+    log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game%s"
+        % (n, rate, mib, "; every LanSpread JVM warmed first by fetching a %d MiB game the same way (its compiler"
+           " done with the download's code, as on a machine that fetched before)" % warm_mib if warm_mib else ""))
     lab = Lab()
     try:
         switch = lab.switch("sw")
-        ours, source, size = lanspread(script, lab, switch, n, rate, mib)
+        ours, source, size = lanspread(script, lab, switch, n, rate, mib, warm_mib)
         theirs = None
         if with_bittorrent:
             theirs = bittorrent(lab, switch, n, rate, source, size)
@@ -373,8 +407,11 @@ def main():
     parser.add_argument("--party-rate", default="40mbit")
     parser.add_argument("--party-mib", type=int, default=256)
     parser.add_argument("--no-bittorrent", action="store_true")
+    parser.add_argument("--party-warm", type=int, default=0, metavar="MIB",
+                        help="warm every LanSpread JVM up first with a download of MIB MiB (0: cold JVMs)")
     options = parser.parse_args()
-    run(options.product, options.party_n, options.party_rate, options.party_mib, not options.no_bittorrent)
+    run(options.product, options.party_n, options.party_rate, options.party_mib, not options.no_bittorrent,
+        options.party_warm)
 
 
 if __name__ == "__main__":
