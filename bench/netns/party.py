@@ -384,8 +384,8 @@ def run(product, n=8, rate="40mbit", mib=256, with_bittorrent=True, warm_mib=0):
     os.makedirs(WORK)
     script = extract(product)
     log("%d downloaders and a seed, one %s port each on a switch, a %d MiB game%s"
-        % (n, rate, mib, "; every LanSpread JVM warmed first by fetching a %d MiB game the same way (its compiler"
-           " done with the download's code, as on a machine that fetched before)" % warm_mib if warm_mib else ""))
+        % (n, rate, mib, "; every LanSpread JVM warmed first by fetching a %d MiB game the same way (its JIT compiler"
+           " past most of the download's code, as on a machine that fetched before)" % warm_mib if warm_mib else ""))
     lab = Lab()
     try:
         switch = lab.switch("sw")
