@@ -13,9 +13,9 @@ import org.lanspread.api.runtime.RuntimeCommand;
 
 /**
  * {@code serve --fetch GAME}: downloads a serving peer runs beside its serving, each on a thread of its own. Each waits
- * for its {@code --fetch-at} (so that several peers start together, and games go one after the other), then for {@code --peers} peers offering the game
- * (within {@code --wait}), downloads it, and says how it ended; the peer serves on, the game included, meanwhile
- * (the chunks it holds) and after (the whole of it).
+ * for its {@code --fetch-at} (so that several peers start together, and games go one after the other), then for
+ * {@code --peers} peers offering the game (within {@code --wait}), downloads it, and says how it ended; the peer
+ * serves on, the game included, meanwhile (the chunks it holds) and after (the whole of it).
  */
 final class Fetches {
 

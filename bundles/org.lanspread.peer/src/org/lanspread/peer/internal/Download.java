@@ -420,8 +420,8 @@ final class Download {
             }
             scheduler.done(chunk);
             if (TRACE_CHUNKS) {
-                LOG.info("chunk trace: " + java.time.Instant.now() + " " + gameId + " " + chunk.file() + ":" + chunk.index()
-                        + " from " + peer.id.shortForm() + (peer.partial ? " partial " : " complete ")
+                LOG.info("chunk trace: " + java.time.Instant.now() + " " + gameId + " " + chunk.file() + ":"
+                        + chunk.index() + " from " + peer.id.shortForm() + (peer.partial ? " partial " : " complete ")
                         + (System.nanoTime() - traceStart) / 1_000_000 + " ms");
             }
             OwnOffer serving = own;
