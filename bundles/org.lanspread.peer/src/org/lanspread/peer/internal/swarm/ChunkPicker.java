@@ -16,8 +16,9 @@ import org.lanspread.api.transport.PeerId;
  * {@link SwarmView}, at random among equals), and a peer holding the complete version is given first the chunks that
  * no partial peer holds yet, so that the original seed sends each chunk about once while the downloaders spread it.
  * Downloaders that start together share out what they ask a complete peer for without a word between them: each
- * takes its own stripe of the chunks first (this peer's rank among the downloaders in the view), in ascending order,
- * and then the others' stripes from their far end, so two of them rarely fetch the same chunk from the seed at once;
+ * takes its own stripe of the chunks first (this peer's rank among the downloaders in the view), in an order of its
+ * own, and then the others' stripes from their far end (see {@link Stripes}), so two of them rarely fetch the same
+ * chunk from the seed at once;
  * but only once the owner of a stripe has been slow for a while, one helper after the other: until then what a
  * downloader has of its own stripe is taken from it, and the seed sends chunks nobody has.
  * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. Near the end, idle
@@ -287,17 +288,37 @@ public final class ChunkPicker {
         return remaining;
     }
 
-    /** How downloaders share out what a complete peer sends: stripe {@code rank} of {@code count}. */
-    record Stripes(int rank, int count) {
-        static final Stripes NONE = new Stripes(0, 1);
+    /**
+     * How downloaders share out what a complete peer sends, without a word between them: stripe {@code rank} of
+     * {@code count} (this peer's place among the downloaders in the view, by id), every chunk in one stripe. Each goes
+     * through its own stripe in an order of its own (its score on each chunk, a hash of its id and the chunk, highest
+     * first), so that downloaders that do not know each other yet (their partial offers still on their way, as when
+     * all start at once) and so count and rank differently ask the seed for the same first chunk only by chance;
+     * in ascending order, the first picks of any two that knew different numbers of others were the same low chunks.
+     * Helpers take another's stripe from its owner's far end (the owner's lowest scores first).
+     */
+    static final class Stripes {
+        static final Stripes NONE = new Stripes(0, new long[] {0}, false);
+
+        private final int rank;
+        /** Every downloader's key (this peer's too), in the order of their ids: index = rank. */
+        private final long[] keys;
+        private final boolean on;
+
+        private Stripes(int rank, long[] keys, boolean on) {
+            this.rank = rank;
+            this.keys = keys;
+            this.on = on;
+        }
 
         static Stripes of(PeerId self, Collection<PeerId> downloaders) {
-            if (self == null || downloaders.isEmpty()) {
+            if (self == null) {
                 return NONE;
             }
-            int below = (int) downloaders.stream().filter(p -> !p.equals(self) && p.hex().compareTo(self.hex()) < 0)
-                    .count();
-            return new Stripes(below, 1 + (int) downloaders.stream().filter(p -> !p.equals(self)).count());
+            List<PeerId> all = new ArrayList<>(downloaders.stream().filter(p -> !p.equals(self)).toList());
+            all.add(self);
+            all.sort(java.util.Comparator.comparing(PeerId::hex));
+            return new Stripes(all.indexOf(self), all.stream().mapToLong(Stripes::key).toArray(), true);
         }
 
         /** Whether the chunk is in this peer's stripe (every chunk when the stripes are off). */
@@ -307,22 +328,43 @@ public final class ChunkPicker {
 
         /** How many stripes after the chunk's own stripe this peer's comes (0: its own; 0 when the stripes are off). */
         int distance(Chunk chunk) {
-            int owner = Math.floorMod(31 * chunk.file() + chunk.index(), count);
-            return count == 1 ? 0 : Math.floorMod(rank - owner, count);
+            return Math.floorMod(rank - owner(chunk), keys.length);
+        }
+
+        private int owner(Chunk chunk) {
+            return Math.floorMod(31 * chunk.file() + chunk.index(), keys.length);
         }
 
         /**
-         * A chunk's place in this peer's order, smaller first (below 2^32): its own stripe in ascending order, then
-         * the others' stripes in descending order (their owners start from the other end). Random among equal
-         * places when the stripes are off (one downloader), so chunks do not go in file order.
+         * A chunk's place in this peer's order, smaller first (below 2^32): its own stripe by its score, highest
+         * first, then the others' stripes by their owners' scores, lowest first (the owners start from the other
+         * end). Random when the stripes are off (no peer id).
          */
         long order(Chunk chunk) {
-            long place = Math.min(chunk.index(), (1 << 24) - 1) + ((long) Math.min(chunk.file(), 127) << 24);
-            if (count == 1) {
+            if (!on) {
                 return ThreadLocalRandom.current().nextLong(1L << 31);
             }
-            return Math.floorMod(31 * chunk.file() + chunk.index(), count) == rank ? place : (1L << 31)
-                    + ((1L << 31) - 1 - place);
+            int owner = owner(chunk);
+            long score = score(keys[owner], chunk) >>> 33;
+            return owner == rank ? (1L << 31) - 1 - score : (1L << 31) + score;
+        }
+
+        /** A peer's key: the first 64 bits of its id (a hash of its certificate). */
+        static long key(PeerId peer) {
+            String hex = peer.hex();
+            try {
+                return Long.parseUnsignedLong(hex.substring(0, Math.min(16, hex.length())), 16);
+            } catch (NumberFormatException e) {
+                return hex.hashCode();
+            }
+        }
+
+        /** A peer's score on a chunk: a well-mixed hash of both (SplitMix64's finalizer). */
+        static long score(long peer, Chunk chunk) {
+            long z = peer ^ (((long) chunk.file() << 32 | chunk.index() & 0xffffffffL) * 0x9E3779B97F4A7C15L);
+            z = (z ^ z >>> 30) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ z >>> 27) * 0x94D049BB133111EBL;
+            return z ^ z >>> 31;
         }
     }
 }
