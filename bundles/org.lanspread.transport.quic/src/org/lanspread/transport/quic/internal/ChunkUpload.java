@@ -21,6 +21,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 final class ChunkUpload implements Uploads.Job {
 
     static final int SLICE = 256 * 1024;
+    private static final boolean TRACE = Boolean.getBoolean("lanspread.trace.chunks");
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ChunkUpload.class.getName());
 
     private final QuicPeerTransport transport;
     private final ChannelHandlerContext ctx;
@@ -64,9 +66,15 @@ final class ChunkUpload implements Uploads.Job {
                     }
                 });
             }
+            long began = System.nanoTime();
             last.addListener(f -> {
                 if (f.isSuccess()) {
                     transport.count(peer, 1, length);
+                }
+                if (TRACE) { // with the downloaders' chunk trace: how long the QUIC stack took to take the chunk
+                    LOG.info("serve trace: " + request.gameId() + " " + request.path() + "@" + request.offset()
+                            + " to " + peer.hex().substring(0, 12) + " taken in "
+                            + (System.nanoTime() - began) / 1_000_000 + " ms");
                 }
                 lease.release();
                 stream.shutdownOutput();
