@@ -761,8 +761,8 @@ def report(started, extras, options, cases=None):
              "Run on %s (UTC), %s, by `scripts/bench` (bench/suite.py %s)."
              % (started.strftime("%Y-%m-%d %H:%M"), machine(), " ".join(options)),
              "Each figure is the median of the runs, the range in brackets; ratios compare medians of the same run.",
-             ] + SETTINGS + (["Only cases %s ran now; the rows and sections marked \"run of\" are from %s."
-                              % (",".join(cases), date)] if date else []) + [
+             ] + SETTINGS + (["Only cases %s ran now; the rows and sections of earlier runs are marked \"run of\""
+                              " with the date of the run that measured them." % ",".join(cases)] if date else []) + [
              "", "## Transfers, discovery and memory", "",
              "| case | what | figures | ratio | goal |", "|---|---|---|---|---|"]
     for r in ROWS:
