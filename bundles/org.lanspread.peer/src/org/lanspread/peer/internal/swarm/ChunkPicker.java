@@ -2,6 +2,7 @@ package org.lanspread.peer.internal.swarm;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -317,7 +318,7 @@ public final class ChunkPicker {
             }
             List<PeerId> all = new ArrayList<>(downloaders.stream().filter(p -> !p.equals(self)).toList());
             all.add(self);
-            all.sort(java.util.Comparator.comparing(PeerId::hex));
+            all.sort(Comparator.comparing(PeerId::hex));
             return new Stripes(all.indexOf(self), all.stream().mapToLong(Stripes::key).toArray(), true);
         }
 
@@ -349,14 +350,9 @@ public final class ChunkPicker {
             return owner == rank ? (1L << 31) - 1 - score : (1L << 31) + score;
         }
 
-        /** A peer's key: the first 64 bits of its id (a hash of its certificate). */
+        /** A peer's key: the first 64 bits of its id (a hash of its certificate; a PeerId is 64 hex digits). */
         static long key(PeerId peer) {
-            String hex = peer.hex();
-            try {
-                return Long.parseUnsignedLong(hex.substring(0, Math.min(16, hex.length())), 16);
-            } catch (NumberFormatException e) {
-                return hex.hashCode();
-            }
+            return Long.parseUnsignedLong(peer.hex().substring(0, 16), 16);
         }
 
         /** A peer's score on a chunk: a well-mixed hash of both (SplitMix64's finalizer). */

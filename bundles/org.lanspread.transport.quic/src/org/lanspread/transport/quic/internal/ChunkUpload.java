@@ -3,6 +3,8 @@ package org.lanspread.transport.quic.internal;
 import static org.lanspread.transport.quic.internal.QuicPeerTransport.JSON;
 import static org.lanspread.transport.quic.internal.QuicPeerTransport.json;
 
+import java.util.logging.Logger;
+
 import org.lanspread.api.transport.ChunkRequest;
 import org.lanspread.api.transport.PeerId;
 
@@ -22,7 +24,7 @@ final class ChunkUpload implements Uploads.Job {
 
     static final int SLICE = 256 * 1024;
     private static final boolean TRACE = Boolean.getBoolean("lanspread.trace.chunks");
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ChunkUpload.class.getName());
+    private static final Logger LOG = Logger.getLogger(ChunkUpload.class.getName());
 
     private final QuicPeerTransport transport;
     private final ChannelHandlerContext ctx;
