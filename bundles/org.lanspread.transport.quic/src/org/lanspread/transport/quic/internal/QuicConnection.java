@@ -30,6 +30,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
 
 /**
  * The client side of a connection to a peer: its session, manifest requests on the control stream and one chunk
@@ -106,19 +107,27 @@ final class QuicConnection implements PeerConnection {
         }
         ChunkReceiver receiver = new ChunkReceiver(JSON, MAX_REQUEST_FRAME, into, request.length());
         QuicStreamChannel stream;
+        Future<QuicStreamChannel> opening = quic.createStream(QuicStreamType.BIDIRECTIONAL,
+                new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldPrepender(4), receiver);
+                    }
+                });
         try {
-            stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    ch.pipeline().addLast(new LengthFieldPrepender(4), receiver);
+            stream = opening.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            opening.addListener(f -> { // a stream opened after all would stay open, unused, until the connection ends
+                if (f.isSuccess()) {
+                    ((QuicStreamChannel) f.getNow()).close();
                 }
-            }).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            });
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
+            }
             throw new TransportException(Reason.UNREACHABLE, "cannot open a stream to peer " + remoteId().shortForm()
                     + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException(Reason.UNREACHABLE, "interrupted", e);
         }
         int start = into.position();
         boolean received = false;

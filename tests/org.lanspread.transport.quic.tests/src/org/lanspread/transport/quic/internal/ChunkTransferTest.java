@@ -139,6 +139,51 @@ class ChunkTransferTest {
     }
 
     @Test
+    void aFetchInterruptedOnItsWayEndsAtOnceAndTheConnectionServesTheNextChunk() throws Exception {
+        // The end game stops a fetch that another copy of its chunk has beaten by interrupting its worker; that
+        // worker then fetches other chunks over the same connection.
+        Path quake = game();
+        byte[] archive = Files.readAllBytes(quake.resolve("quake3.part1.rar"));
+        int mib = 1024 * 1024;
+        try (QuicPeerTransport seed = new QuicPeerTransport(dir.resolve("seed"), loopback(), "seed", serving("quake3"),
+                new org.lanspread.api.transport.UploadLimits(0, 2L * mib, 0)); // a 4 MiB chunk takes 2 s
+                QuicPeerTransport leech = new QuicPeerTransport(dir.resolve("leech"), loopback(), "leech",
+                        ContentSource.NONE);
+                PeerConnection connection = leech.connect(seed.localAddress(), seed.localId(), TIMEOUT)) {
+            GameManifest manifest = connection.manifest("quake3");
+            int chunk = manifest.chunkSize();
+            ByteBuffer first = ByteBuffer.allocate(chunk);
+            connection.fetch(new ChunkRequest("quake3", manifest.version(), "quake3.part1.rar", 0, chunk), first);
+            ByteBuffer stopped = ByteBuffer.allocate(chunk);
+            CompletableFuture<Object> outcome = new CompletableFuture<>();
+            Thread worker = Thread.ofPlatform().start(() -> {
+                try {
+                    connection.fetch(new ChunkRequest("quake3", manifest.version(), "quake3.part1.rar", chunk, chunk),
+                            stopped);
+                    outcome.complete("fetched");
+                } catch (TransportException e) {
+                    outcome.complete(Thread.currentThread().isInterrupted() ? e : "not interrupted: " + e);
+                }
+            });
+            Thread.sleep(300); // the seed paces its second chunk to after its first: it is still on its way
+            long interrupted = System.nanoTime();
+            worker.interrupt();
+            Object result = outcome.get(10, TimeUnit.SECONDS);
+            double took = (System.nanoTime() - interrupted) / 1e9;
+            assertTrue(result instanceof TransportException, "the fetch ended, its worker interrupted: " + result);
+            assertTrue(took < 1.0, "at once, not when the chunk would have arrived: " + took + " s");
+            assertEquals(0, stopped.position(), "nothing of it written into the caller's buffer");
+            assertTrue(connection.isOpen());
+            int rest = archive.length - 2 * chunk;
+            ByteBuffer next = ByteBuffer.allocate(rest);
+            connection.fetch(new ChunkRequest("quake3", manifest.version(), "quake3.part1.rar", 2L * chunk, rest),
+                    next);
+            assertEquals(sha256(java.util.Arrays.copyOfRange(archive, 2 * chunk, archive.length)),
+                    sha256(next.array()), "the next chunk, whole, over the same connection");
+        }
+    }
+
+    @Test
     void aVersionStillDownloadingServesOnlyTheWholeChunksItHolds() throws Exception {
         Path quake = game();
         GameManifest manifest = serving("quake3").manifest("quake3").orElseThrow();
