@@ -27,6 +27,7 @@ import org.lanspread.api.transport.PeerConnection;
 import org.lanspread.api.transport.PeerId;
 import org.lanspread.api.transport.TransportException;
 import org.lanspread.peer.internal.swarm.ChunkPicker;
+import org.lanspread.peer.internal.swarm.FetchRaces;
 import org.lanspread.peer.internal.swarm.OwnOffer;
 import org.lanspread.peer.internal.swarm.SwarmView;
 
@@ -99,6 +100,7 @@ final class Download {
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong refetched = new AtomicLong();
+    private final FetchRaces races = new FetchRaces();
     private final Map<PeerId, PeerState> peers = new ConcurrentHashMap<>();
     private volatile boolean allPeersGone;
     private volatile Stats stats;
@@ -366,13 +368,39 @@ final class Download {
             }
             buffer.clear().limit(chunk.length());
             long traceStart = System.nanoTime();
+            TransportException failure = null;
+            races.begin(chunk);
             try {
                 PeerConnection connection = connections.get(peer.id);
                 connection.fetch(new ChunkRequest(gameId, version, manifest.files().get(chunk.file()).path(),
                         chunk.offset(), chunk.length()), buffer);
                 errors = 0;
             } catch (TransportException e) {
-                scheduler.release(chunk);
+                failure = e;
+            } finally {
+                races.end(chunk);
+            }
+            // An interrupt is the download ending, or another copy of this chunk won the end game (FetchRaces): the
+            // latter is no failure of this peer, and must not reach the file writes below.
+            if (Thread.interrupted()) {
+                if (token.isCancelled()) {
+                    scheduler.release(chunk, peer.id);
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (failure != null && scheduler.claimed(chunk)) {
+                    scheduler.release(chunk, peer.id);
+                    if (TRACE_CHUNKS) {
+                        LOG.info("race trace: " + gameId + " " + chunk.file() + ":" + chunk.index() + " from "
+                                + peer.id.shortForm() + " stopped after " + (System.nanoTime() - traceStart) / 1_000_000
+                                + " ms: another copy won");
+                    }
+                    continue;
+                }
+            }
+            if (failure != null) {
+                TransportException e = failure;
+                scheduler.release(chunk, peer.id);
                 if (peer.partial && e.reason() == TransportException.Reason.REFUSED && ++errors < ERRORS_TO_GIVE_UP) {
                     sleepQuietly(100L * errors); // a partial peer refuses what it does not hold yet: ask it later
                     continue;
@@ -402,10 +430,11 @@ final class Download {
                 }
                 continue;
             }
-            if (!scheduler.claim(chunk)) {
+            if (!scheduler.claim(chunk, peer.id)) {
                 refetched.addAndGet(chunk.length()); // another peer's copy won the end game
                 continue;
             }
+            races.won(chunk);
             try {
                 staging.write(chunk, buffer);
             } catch (IOException e) {

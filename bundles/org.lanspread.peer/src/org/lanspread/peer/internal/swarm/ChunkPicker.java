@@ -22,9 +22,10 @@ import org.lanspread.api.transport.PeerId;
  * chunk from the seed at once;
  * but only once the owner of a stripe has been slow for a while, one helper after the other: until then what a
  * downloader has of its own stripe is taken from it, and the seed sends chunks nobody has.
- * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. Near the end, idle
- * workers also take chunks still in flight at slower peers (the first verified copy wins). A chunk that failed
- * verification is refetched from another peer when there is one.
+ * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. At the end, when every
+ * missing chunk is on its way, a peer this one fetches nothing from is asked for a second copy of a slow one (the
+ * first verified copy wins; see {@link #endGame}). A chunk that failed verification is refetched from another peer
+ * when there is one.
  */
 public final class ChunkPicker {
 
@@ -50,13 +51,13 @@ public final class ChunkPicker {
     private final List<Chunk> pending = new ArrayList<>();
     private final java.util.Random random = new java.util.Random();
     private volatile SwarmView view;
-    private final Map<Chunk, Integer> inFlight = new HashMap<>();
+    /** Who is fetching each chunk in flight (one peer per fetch; two fetches of a chunk in the end game). */
+    private final Map<Chunk, List<PeerId>> fetching = new HashMap<>();
+    /** When the latest fetch of each chunk in flight began. */
     private final Map<Chunk, Long> inFlightSince = new HashMap<>();
-    /** Who is fetching each chunk in flight: an end-game copy only ever comes from another peer. */
-    private final Map<Chunk, PeerId> fetchedBy = new HashMap<>();
     /**
-     * A chunk in flight this long (and three times as long as chunks take on average) is worth a second copy from an
-     * idle, faster peer in the end game.
+     * A chunk in flight this long is worth a second copy in the end game, from a peer this one fetches nothing else
+     * from (see {@link #endGame}).
      */
     static final long END_GAME_AFTER_NANOS = 1_000_000_000L;
     /** A chunk of another's stripe may be asked of the seed after waiting this long (see patienceOver). */
@@ -104,11 +105,14 @@ public final class ChunkPicker {
     public synchronized Chunk next(PeerId peer, boolean otherPeers) {
         SwarmView now = view;
         boolean complete = now.isComplete(peer);
-        if (complete && !now.partialPeers().isEmpty()
-                && fetchedBy.values().stream().filter(peer::equals).count() >= COMPLETE_IN_FLIGHT_WITH_PARTIALS) {
+        int busy = fetchesFrom(peer);
+        if (complete && !now.partialPeers().isEmpty() && busy >= COMPLETE_IN_FLIGHT_WITH_PARTIALS) {
             return null;
         }
-        if (fetchedBy.size() >= Math.max(MIN_IN_FLIGHT, PER_COMPLETE_PEER_IN_FLIGHT * now.completePeers().size())) {
+        if (pending.isEmpty()) {
+            return endGame(peer, now, busy);
+        }
+        if (fetching.size() >= Math.max(MIN_IN_FLIGHT, PER_COMPLETE_PEER_IN_FLIGHT * now.completePeers().size())) {
             return null; // enough on the way: the next pick waits for one to arrive
         }
         int size = pending.size();
@@ -156,26 +160,58 @@ public final class ChunkPicker {
             Chunk chunk = pending.get(best);
             pending.set(best, pending.get(size - 1));
             pending.remove(size - 1);
-            inFlight.merge(chunk, 1, Integer::sum);
-            inFlightSince.put(chunk, System.nanoTime());
-            fetchedBy.put(chunk, peer);
+            start(chunk, peer);
             return chunk;
         }
-        if (pending.isEmpty()) { // end game: duplicate a chunk in flight elsewhere
-            for (Map.Entry<Chunk, Integer> entry : inFlight.entrySet()) {
-                Chunk chunk = entry.getKey();
-                long average = completedCount == 0 ? END_GAME_AFTER_NANOS : completedNanos / completedCount;
-                long slow = Math.max(END_GAME_AFTER_NANOS, 3 * average);
-                if (entry.getValue() == 1 && !claimed.contains(chunk) && !peer.equals(fetchedBy.get(chunk))
-                        && now.holds(peer, chunk.file(), chunk.index())
-                        && System.nanoTime() - inFlightSince.getOrDefault(chunk, Long.MAX_VALUE) > slow
-                        && !failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
-                    inFlight.merge(chunk, 1, Integer::sum);
-                    return chunk;
-                }
+        return null;
+    }
+
+    /**
+     * Nothing is pending, only chunks in flight: a peer this one fetches nothing from is asked for a second copy of
+     * the chunk in flight that began last (the one its peer will send last: a serving peer sends its chunks side by
+     * side), once that has taken {@link #END_GAME_AFTER_NANOS}. The first verified copy wins and the other fetch is
+     * stopped ({@link FetchRaces}). At the end of a party the last chunks are held by a few downloaders, each asked by
+     * all the others at once and so slow for each; meanwhile the first to get one could serve it at once, and
+     * without this nobody asks it. A complete peer is not asked while partial peers share the swarm: a seed's
+     * uplink is for the chunks it sends once.
+     */
+    private Chunk endGame(PeerId peer, SwarmView now, int busy) {
+        if (busy > 0 || now.isComplete(peer) && !now.partialPeers().isEmpty()) {
+            return null;
+        }
+        Chunk best = null;
+        long bestSince = Long.MIN_VALUE;
+        long before = System.nanoTime() - END_GAME_AFTER_NANOS;
+        for (Map.Entry<Chunk, List<PeerId>> entry : fetching.entrySet()) {
+            Chunk chunk = entry.getKey();
+            long since = inFlightSince.getOrDefault(chunk, Long.MAX_VALUE);
+            if (entry.getValue().size() == 1 && !claimed.contains(chunk) && since < before && since > bestSince
+                    && now.holds(peer, chunk.file(), chunk.index())
+                    && !failedBy.getOrDefault(chunk, Set.of()).contains(peer)) {
+                best = chunk;
+                bestSince = since;
             }
         }
-        return null;
+        if (best != null) {
+            start(best, peer);
+        }
+        return best;
+    }
+
+    private void start(Chunk chunk, PeerId peer) {
+        fetching.computeIfAbsent(chunk, c -> new ArrayList<>(2)).add(peer);
+        inFlightSince.put(chunk, System.nanoTime());
+    }
+
+    /** How many fetches of this download are in flight from the peer. */
+    private int fetchesFrom(PeerId peer) {
+        int count = 0;
+        for (List<PeerId> peers : fetching.values()) {
+            for (PeerId p : peers) {
+                count += p.equals(peer) ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     /**
@@ -208,15 +244,20 @@ public final class ChunkPicker {
         return chunk;
     }
 
-    /** The worker verified the chunk and wants to write it: true for the first copy only. */
-    public synchronized boolean claim(Chunk chunk) {
+    /** The worker of {@code peer} verified the chunk and wants to write it: true for the first copy only. */
+    public synchronized boolean claim(Chunk chunk, PeerId peer) {
         Long since = inFlightSince.get(chunk);
         if (since != null && !claimed.contains(chunk)) {
             completedNanos += System.nanoTime() - since;
             completedCount++;
         }
-        release(chunk, false);
+        release(chunk, peer, false);
         return claimed.add(chunk);
+    }
+
+    /** Whether a copy of the chunk was verified and claimed (or written) already. */
+    public synchronized boolean claimed(Chunk chunk) {
+        return claimed.contains(chunk);
     }
 
     /** The claimed chunk is written and journalled. */
@@ -228,30 +269,28 @@ public final class ChunkPicker {
         failedBy.remove(chunk);
     }
 
-    /** The fetch failed (not the data): back to the front of the queue. */
-    public synchronized void release(Chunk chunk) {
-        release(chunk, true);
+    /** The fetch from {@code peer} failed (not the data), or lost the end game: pending again unless in flight. */
+    public synchronized void release(Chunk chunk, PeerId peer) {
+        release(chunk, peer, true);
     }
 
     /** The chunk's bytes did not match its hash: refetch it, from another peer if there is one. */
     public synchronized void failed(Chunk chunk, PeerId peer) {
         failedBy.computeIfAbsent(chunk, c -> new HashSet<>()).add(peer);
-        release(chunk, true);
+        release(chunk, peer, true);
     }
 
-    private void release(Chunk chunk, boolean requeue) {
+    private void release(Chunk chunk, PeerId peer, boolean requeue) {
         notifyAll(); // a place in flight is free, or the chunk is pending again: idle workers look
-        Integer count = inFlight.get(chunk);
-        if (count != null) {
-            if (count <= 1) {
-                inFlight.remove(chunk);
+        List<PeerId> peers = fetching.get(chunk);
+        if (peers != null) {
+            peers.remove(peer);
+            if (peers.isEmpty()) {
+                fetching.remove(chunk);
                 inFlightSince.remove(chunk);
-                fetchedBy.remove(chunk);
-            } else {
-                inFlight.put(chunk, count - 1);
             }
         }
-        if (requeue && !claimed.contains(chunk) && !inFlight.containsKey(chunk) && !pending.contains(chunk)) {
+        if (requeue && !claimed.contains(chunk) && !fetching.containsKey(chunk) && !pending.contains(chunk)) {
             pending.add(chunk);
         }
     }
@@ -270,7 +309,7 @@ public final class ChunkPicker {
      */
     public synchronized boolean anyHeld() {
         SwarmView now = view;
-        if (!now.completePeers().isEmpty() || pending.isEmpty() && inFlight.isEmpty()) {
+        if (!now.completePeers().isEmpty() || pending.isEmpty() && fetching.isEmpty()) {
             return true;
         }
         for (Chunk chunk : pending) {
@@ -278,7 +317,7 @@ public final class ChunkPicker {
                 return true;
             }
         }
-        return !inFlight.isEmpty();
+        return !fetching.isEmpty();
     }
 
     public synchronized boolean finished() {

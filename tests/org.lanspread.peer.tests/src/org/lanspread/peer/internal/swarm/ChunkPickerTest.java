@@ -1,6 +1,7 @@
 package org.lanspread.peer.internal.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,7 @@ class ChunkPickerTest {
         });
         Thread.sleep(300);
         assertTrue(!waiting.isDone(), "nothing to give: the worker waits");
-        picker.release(taken); // the seed's fetch failed: the chunk is pending again
+        picker.release(taken, SEED); // the seed's fetch failed: the chunk is pending again
         ChunkPicker.Chunk given = waiting.get(10, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - started) / 1e9;
         assertEquals(taken, given);
@@ -98,7 +99,7 @@ class ChunkPickerTest {
                 if (chunk != null) {
                     assertTrue(asked.add(chunk.index()), "chunk " + chunk.index() + " asked of the seed twice; "
                             + "before: " + asked);
-                    assertTrue(picker.claim(chunk));
+                    assertTrue(picker.claim(chunk, SEED));
                     picker.done(chunk);
                     any = true;
                 }
@@ -122,7 +123,7 @@ class ChunkPickerTest {
         for (int i = 0; i < own.size(); i++) {
             ChunkPicker.Chunk chunk = alone.next(SEED, true);
             order.add(chunk);
-            alone.claim(chunk);
+            alone.claim(chunk, SEED);
             alone.done(chunk);
         }
         assertEquals(own, order, "its own stripe, in its own order");
@@ -133,7 +134,7 @@ class ChunkPickerTest {
         for (int i = 1; i < owners.size(); i++) {
             ChunkPicker.Chunk chunk = alone.next(SEED, true);
             order.add(chunk);
-            alone.claim(chunk);
+            alone.claim(chunk, SEED);
             alone.done(chunk);
         }
         assertEquals(owners.subList(1, owners.size()).reversed(), order, "the owner's stripe from its far end");
@@ -187,7 +188,7 @@ class ChunkPickerTest {
         List<ChunkPicker.Chunk> order = new ArrayList<>();
         for (ChunkPicker.Chunk chunk = picker.next(SEED, true); chunk != null; chunk = picker.next(SEED, true)) {
             order.add(chunk);
-            picker.claim(chunk);
+            picker.claim(chunk, SEED);
             picker.done(chunk);
         }
         assertEquals(stripe(manifest, self, second, third), order, "its own stripe, then nothing at first");
@@ -195,7 +196,7 @@ class ChunkPickerTest {
         order.clear();
         for (ChunkPicker.Chunk chunk = picker.next(SEED, true); chunk != null; chunk = picker.next(SEED, true)) {
             order.add(chunk);
-            picker.claim(chunk);
+            picker.claim(chunk, SEED);
             picker.done(chunk);
         }
         // It helps the stripe just before its own first, from its owner's far end; the other stripe is helped by the
@@ -207,5 +208,32 @@ class ChunkPickerTest {
         assertEquals(nextInLine, order);
         Thread.sleep(1500);
         assertEquals(2, stripes.distance(picker.next(SEED, true)), "one step later: the next stripe");
+    }
+
+    @Test
+    void inTheEndGameAPeerThisOneFetchesNothingFromIsAskedForASecondCopyOfTheChunkBegunLast()
+            throws InterruptedException {
+        GameManifest manifest = manifest(3);
+        BitSet all = new BitSet();
+        all.set(0, 3);
+        PeerId other = new PeerId("cc".repeat(32));
+        ChunkPicker picker = new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), Map.of(PARTIAL,
+                List.of(all), other, List.of(all))));
+        List<ChunkPicker.Chunk> begun = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            begun.add(picker.next(PARTIAL, true));
+            Thread.sleep(5);
+        }
+        assertNull(picker.next(other, true), "every chunk in flight for less than a second: no second copy yet");
+        Thread.sleep(1100);
+        assertNull(picker.next(SEED, true), "the seed is not asked for copies while downloaders share the swarm");
+        assertEquals(begun.get(2), picker.next(other, true), "a second copy of the chunk begun last");
+        assertNull(picker.next(other, true), "one at a time from a peer");
+        assertTrue(picker.claim(begun.get(2), other), "the second copy arrived first");
+        assertFalse(picker.claim(begun.get(2), PARTIAL), "the first, later, is not written");
+        assertTrue(picker.claimed(begun.get(2)));
+        picker.done(begun.get(2));
+        assertEquals(begun.get(1), picker.next(other, true), "then the one begun before it");
+        assertNull(picker.next(PARTIAL, true), "never a second copy from the peer already sending it");
     }
 }
