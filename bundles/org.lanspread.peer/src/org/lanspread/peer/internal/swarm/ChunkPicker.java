@@ -19,9 +19,10 @@ import org.lanspread.api.transport.PeerId;
  * Downloaders that start together share out what they ask a complete peer for without a word between them: each
  * takes its own stripe of the chunks first (this peer's rank among the downloaders in the view), in an order of its
  * own, and then the others' stripes from their far end (see {@link Stripes}), so two of them rarely fetch the same
- * chunk from the seed at once;
- * but only once the owner of a stripe has been slow for a while, one helper after the other: until then what a
- * downloader has of its own stripe is taken from it, and the seed sends chunks nobody has.
+ * chunk from the seed at once: each chunk of a stripe has one helper among the others, who takes it while the owner
+ * has at least {@link #HELP_BEHIND} to fetch before it; the rest only once the owner has been slow for a while, one
+ * helper after the other. What a downloader has of its own stripe is taken from it, and the seed sends chunks
+ * nobody has.
  * Faster peers are preferred by pulling: each worker takes the next chunk when it is free. At the end, when every
  * missing chunk is on its way, a peer this one fetches nothing from is asked for a second copy of a slow one (the
  * first verified copy wins; see {@link #endGame}). A chunk that failed verification is refetched from another peer
@@ -60,7 +61,18 @@ public final class ChunkPicker {
      * from (see {@link #endGame}).
      */
     static final long END_GAME_AFTER_NANOS = 1_000_000_000L;
-    /** A chunk of another's stripe may be asked of the seed after waiting this long (see patienceOver). */
+    /**
+     * A downloader done with its own stripe helps with the others' at once, each chunk of a stripe having one helper
+     * (see {@link Stripes#helper}): from the owner's far end, while at least this many of the stripe's chunks come
+     * before it in the owner's order (the one the owner is fetching and the next), so the seed's uplink stays busy
+     * with chunks nobody has until the last of them: otherwise the owner of the longest stripe fetched its last
+     * chunks one at a time, each slow (a downloader's downlink is shared by all it fetches), with the seed idle.
+     */
+    static final int HELP_BEHIND = 2;
+    /**
+     * Any chunk of another's stripe may be asked of the seed after waiting this long (see patienceOver): an owner
+     * stalled or gone.
+     */
     static final long HELP_AFTER_NANOS = 15_000_000_000L;
     /** Since when this peer has had only other stripes' chunks to ask a complete peer for; 0: not so. */
     private long helperSince;
@@ -121,6 +133,7 @@ public final class ChunkPicker {
         int best = -1;
         long bestKey = Long.MAX_VALUE;
         boolean waitedForOwner = false;
+        Map<Chunk, Integer> ahead = null; // (computed once needed)
         for (int n = 0; n < Math.min(size, WINDOW); n++) {
             int i = (start + n) % size;
             Chunk chunk = pending.get(i);
@@ -133,8 +146,15 @@ public final class ChunkPicker {
             long holders = now.holders(chunk.file(), chunk.index());
             if (complete && !stripes.owns(chunk) && now.partialHolders(chunk.file(), chunk.index()) == 0
                     && !patienceOver(stripes.distance(chunk))) {
-                waitedForOwner = true;
-                continue; // its stripe's owner is fetching it from the seed: wait to take it from the owner
+                if (stripes.helper(chunk) != stripes.distance(chunk)) {
+                    waitedForOwner = true;
+                    continue; // its stripe's owner (or its helper) fetches it from the seed: take it from them
+                }
+                ahead = ahead != null ? ahead : aheadInOwnersOrder(now, stripes);
+                if (ahead.getOrDefault(chunk, 0) < HELP_BEHIND) {
+                    waitedForOwner = true;
+                    continue; // the owner is about to fetch it itself
+                }
             }
             long key = complete
                     ? (now.partialHolders(chunk.file(), chunk.index()) > 0 ? 1L << 55 : 0) + (Math.min(holders,
@@ -164,6 +184,28 @@ public final class ChunkPicker {
             return chunk;
         }
         return null;
+    }
+
+    /**
+     * For each pending chunk of another downloader's stripe that no partial peer holds yet: how many of those come
+     * before it in the owner's order (0: the one the owner is fetching from the seed now, as far as this peer can
+     * tell).
+     */
+    private Map<Chunk, Integer> aheadInOwnersOrder(SwarmView now, Stripes stripes) {
+        Map<Integer, List<Chunk>> byOwner = new HashMap<>();
+        for (Chunk chunk : pending) {
+            if (!stripes.owns(chunk) && now.partialHolders(chunk.file(), chunk.index()) == 0) {
+                byOwner.computeIfAbsent(stripes.distance(chunk), d -> new ArrayList<>()).add(chunk);
+            }
+        }
+        Map<Chunk, Integer> ahead = new HashMap<>();
+        for (List<Chunk> chunks : byOwner.values()) {
+            chunks.sort(Comparator.comparingLong(stripes::order)); // the owner's far end first
+            for (int i = 0; i < chunks.size(); i++) {
+                ahead.put(chunks.get(i), chunks.size() - 1 - i);
+            }
+        }
+        return ahead;
     }
 
     /**
@@ -215,11 +257,11 @@ public final class ChunkPicker {
     }
 
     /**
-     * Whether this peer may ask a complete peer for a chunk of another downloader's stripe that no partial peer
-     * holds yet. Not at first: that downloader is fetching it from the seed (a fetch nobody else sees), and a second
-     * copy from the seed would take the seed's uplink from a chunk nobody has; the seed's uplink is no less busy
-     * for this peer's waiting. Only once this peer has had nothing of its own to ask the seed for during
-     * {@link #HELP_AFTER_NANOS} (or three times as long as chunks take): an owner slow or stalled. Helpers come one
+     * Whether this peer may ask a complete peer for any chunk of another downloader's stripe that no partial peer
+     * holds yet, not only those it is the helper of (see {@link #HELP_BEHIND}). Not at first: that downloader is
+     * about to fetch it from the seed (or fetching it: a fetch nobody else sees), and a second copy from the seed
+     * would take the seed's uplink from a chunk nobody has. Only once this peer has had nothing to ask the seed for
+     * during {@link #HELP_AFTER_NANOS} (or three times as long as chunks take): an owner slow or stalled. Helpers come one
      * after the other, a chunk's time apart, in the order of their stripes after the owner's ({@code distance}), so
      * that the first helper's copy is verified (and then taken from it) before the next one would ask the seed.
      */
@@ -364,6 +406,18 @@ public final class ChunkPicker {
         /** Whether the chunk is in this peer's stripe (every chunk when the stripes are off). */
         boolean owns(Chunk chunk) {
             return distance(chunk) == 0;
+        }
+
+        /**
+         * The distance (see {@link #distance}) of the downloader that helps the chunk's owner with it: one of the
+         * others, by a hash of the owner's and the chunk's, so that each of the owner's chunks has one helper and the
+         * helpers never ask the seed for the same chunk (0 with no other downloader).
+         */
+        int helper(Chunk chunk) {
+            if (keys.length < 2) {
+                return 0;
+            }
+            return 1 + (int) Long.remainderUnsigned(score(keys[owner(chunk)], chunk) & 0x7fffffffL, keys.length - 1);
         }
 
         /** How many stripes after the chunk's own stripe this peer's comes (0: its own; 0 when the stripes are off). */

@@ -85,22 +85,27 @@ class ChunkPickerTest {
         GameManifest manifest = manifest(16);
         List<PeerId> downloaders = List.of(new PeerId("10".repeat(32)), new PeerId("20".repeat(32)),
                 new PeerId("30".repeat(32)), new PeerId("40".repeat(32)));
+        Map<PeerId, BitSet> holds = new java.util.HashMap<>();
+        downloaders.forEach(p -> holds.put(p, new BitSet()));
         List<ChunkPicker> pickers = new ArrayList<>();
         for (PeerId self : downloaders) { // each sees the seed and the other three, holding nothing yet
-            Map<PeerId, List<BitSet>> others = new java.util.HashMap<>();
-            downloaders.stream().filter(p -> !p.equals(self)).forEach(p -> others.put(p, List.of(new BitSet())));
-            pickers.add(new ChunkPicker(missing(manifest), new SwarmView(manifest, Set.of(SEED), others), self));
+            pickers.add(new ChunkPicker(missing(manifest), othersView(manifest, self, holds), self));
         }
         Set<Integer> asked = new java.util.HashSet<>();
-        for (boolean any = true; any;) {
+        for (boolean any = true; any;) { // (once every chunk is held, the seed is one source among others)
             any = false;
-            for (ChunkPicker picker : pickers) {
+            for (int k = 0; k < pickers.size() && asked.size() < 16; k++) {
+                ChunkPicker picker = pickers.get(k);
                 ChunkPicker.Chunk chunk = picker.next(SEED, true);
                 if (chunk != null) {
                     assertTrue(asked.add(chunk.index()), "chunk " + chunk.index() + " asked of the seed twice; "
                             + "before: " + asked);
                     assertTrue(picker.claim(chunk, SEED));
                     picker.done(chunk);
+                    holds.get(downloaders.get(k)).set(chunk.index());
+                    for (int j = 0; j < pickers.size(); j++) { // the others hear of it (at once, here)
+                        pickers.get(j).view(othersView(manifest, downloaders.get(j), holds));
+                    }
                     any = true;
                 }
             }
@@ -127,17 +132,38 @@ class ChunkPickerTest {
             alone.done(chunk);
         }
         assertEquals(own, order, "its own stripe, in its own order");
-        assertNull(alone.next(SEED, true), "nothing of its own left: the seed is not asked for the owner's chunks");
+        // Then it helps the owner from the far end of the owner's order (the owner has one chunk, from there), as long
+        // as two come before it: the one the owner fetches now and its next. The seed is not asked for those two.
+        order.clear();
+        for (ChunkPicker.Chunk chunk = alone.next(SEED, true); chunk != null; chunk = alone.next(SEED, true)) {
+            order.add(chunk);
+            alone.claim(chunk, SEED);
+            alone.done(chunk);
+        }
+        int next = 1 + ChunkPicker.HELP_BEHIND; // owners: the owner's order; it holds the first
+        assertEquals(owners.subList(next, owners.size()).reversed(), order,
+                "the owner's stripe from its far end, but its next two");
         assertEquals(owners.get(0), alone.next(owner, true), "the owner's chunk, from the owner");
         Thread.sleep(400);
         order.clear();
-        for (int i = 1; i < owners.size(); i++) {
+        for (int i = 0; i < ChunkPicker.HELP_BEHIND; i++) {
             ChunkPicker.Chunk chunk = alone.next(SEED, true);
             order.add(chunk);
             alone.claim(chunk, SEED);
             alone.done(chunk);
         }
-        assertEquals(owners.subList(1, owners.size()).reversed(), order, "the owner's stripe from its far end");
+        assertEquals(owners.subList(1, next).reversed(), order, "the owner slow for a while: those two as well");
+    }
+
+    /** The seed, and every downloader but {@code self} with what it holds. */
+    private static SwarmView othersView(GameManifest manifest, PeerId self, Map<PeerId, BitSet> holds) {
+        Map<PeerId, List<BitSet>> others = new java.util.HashMap<>();
+        holds.forEach((peer, bits) -> {
+            if (!peer.equals(self)) {
+                others.put(peer, List.of((BitSet) bits.clone()));
+            }
+        });
+        return new SwarmView(manifest, Set.of(SEED), others);
     }
 
     /** The chunks {@code self} owns among itself and {@code others}, in the order it asks the seed for them. */
@@ -176,7 +202,8 @@ class ChunkPickerTest {
     }
 
     @Test
-    void helpersOfASlowStripeAskTheSeedOneAfterTheOtherInTheOrderOfTheirStripes() throws InterruptedException {
+    void aDownloaderDoneWithItsStripeHelpsWithTheChunksItIsTheHelperOfAndLaterWithTheRest()
+            throws InterruptedException {
         GameManifest manifest = manifest(30);
         PeerId self = new PeerId("10".repeat(32));
         PeerId second = new PeerId("20".repeat(32));
@@ -191,7 +218,24 @@ class ChunkPickerTest {
             picker.claim(chunk, SEED);
             picker.done(chunk);
         }
-        assertEquals(stripe(manifest, self, second, third), order, "its own stripe, then nothing at first");
+        List<ChunkPicker.Chunk> own = stripe(manifest, self, second, third);
+        assertEquals(own, order.subList(0, own.size()), "its own stripe first");
+        // Then, at once, the others' chunks it is the helper of (each chunk has one: two helpers never ask the seed
+        // for the same one), from the owners' far ends, but for each owner the two it fetches next.
+        ChunkPicker.Stripes stripes = ChunkPicker.Stripes.of(self, List.of(second, third));
+        List<ChunkPicker.Chunk> helped = new ArrayList<>();
+        for (int distance = 1; distance <= 2; distance++) {
+            int d = distance;
+            List<ChunkPicker.Chunk> ownersOrder = missing(manifest).stream().filter(c -> stripes.distance(c) == d)
+                    .sorted(java.util.Comparator.comparingLong(stripes::order).reversed()).toList();
+            ownersOrder.stream().skip(ChunkPicker.HELP_BEHIND).filter(c -> stripes.helper(c) == d)
+                    .forEach(helped::add);
+        }
+        helped.sort(java.util.Comparator.comparingLong(stripes::order));
+        assertTrue(!helped.isEmpty());
+        assertEquals(helped, order.subList(own.size(), order.size()));
+        // The rest of the stripe just before its own, once that owner has been slow for a while, from its far end; the
+        // other stripe is helped by the other helper first, so it waits one step more for that one.
         Thread.sleep(500);
         order.clear();
         for (ChunkPicker.Chunk chunk = picker.next(SEED, true); chunk != null; chunk = picker.next(SEED, true)) {
@@ -199,11 +243,8 @@ class ChunkPickerTest {
             picker.claim(chunk, SEED);
             picker.done(chunk);
         }
-        // It helps the stripe just before its own first, from its owner's far end; the other stripe is helped by the
-        // other helper first, so it waits one step more for that one.
-        ChunkPicker.Stripes stripes = ChunkPicker.Stripes.of(self, List.of(second, third));
         List<ChunkPicker.Chunk> nextInLine = missing(manifest).stream().filter(c -> stripes.distance(c) == 1)
-                .sorted(java.util.Comparator.comparingLong(stripes::order)).toList();
+                .filter(c -> !helped.contains(c)).sorted(java.util.Comparator.comparingLong(stripes::order)).toList();
         assertTrue(!nextInLine.isEmpty());
         assertEquals(nextInLine, order);
         Thread.sleep(1500);
