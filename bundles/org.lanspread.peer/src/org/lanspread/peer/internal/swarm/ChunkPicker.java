@@ -210,8 +210,8 @@ public final class ChunkPicker {
 
     /**
      * Nothing is pending, only chunks in flight: a peer this one fetches nothing from is asked for a second copy of
-     * the chunk in flight that began last (the one its peer will send last: a serving peer sends its chunks side by
-     * side), once that has taken {@link #END_GAME_AFTER_NANOS}. The first verified copy wins and the other fetch is
+     * the chunk in flight that began last (the one its peer will send last: a peer sends a connection's chunks in
+     * the order they were asked for), once that has taken {@link #END_GAME_AFTER_NANOS}. The first verified copy wins and the other fetch is
      * stopped ({@link FetchRaces}). At the end of a party the last chunks are held by a few downloaders, each asked by
      * all the others at once and so slow for each; meanwhile the first to get one could serve it at once, and
      * without this nobody asks it. A complete peer is not asked while partial peers share the swarm: a seed's
@@ -261,9 +261,10 @@ public final class ChunkPicker {
      * holds yet, not only those it is the helper of (see {@link #HELP_BEHIND}). Not at first: that downloader is
      * about to fetch it from the seed (or fetching it: a fetch nobody else sees), and a second copy from the seed
      * would take the seed's uplink from a chunk nobody has. Only once this peer has had nothing to ask the seed for
-     * during {@link #HELP_AFTER_NANOS} (or three times as long as chunks take): an owner slow or stalled. Helpers come one
-     * after the other, a chunk's time apart, in the order of their stripes after the owner's ({@code distance}), so
-     * that the first helper's copy is verified (and then taken from it) before the next one would ask the seed.
+     * during {@link #HELP_AFTER_NANOS} (or three times as long as chunks take): an owner slow or stalled. Helpers
+     * come one after the other, a chunk's time apart, in the order of their stripes after the owner's
+     * ({@code distance}), so that the first helper's copy is verified (and then taken from it) before the next one
+     * would ask the seed.
      */
     private boolean patienceOver(int distance) {
         long average = completedCount == 0 ? 0 : completedNanos / completedCount;
@@ -417,7 +418,7 @@ public final class ChunkPicker {
             if (keys.length < 2) {
                 return 0;
             }
-            return 1 + (int) Long.remainderUnsigned(score(keys[owner(chunk)], chunk) & 0x7fffffffL, keys.length - 1);
+            return 1 + (int) ((score(keys[owner(chunk)], chunk) & 0x7fffffffL) % (keys.length - 1));
         }
 
         /** How many stripes after the chunk's own stripe this peer's comes (0: its own; 0 when the stripes are off). */
