@@ -65,6 +65,8 @@ class Peer:
 
     def env(self, games, data, vmargs):
         env = dict(os.environ)
+        # LANSPREAD_SOAK_VMARGS: extra JVM options for both peers (e.g. -XX:NativeMemoryTracking=summary)
+        vmargs = (vmargs + " " + os.environ.get("LANSPREAD_SOAK_VMARGS", "")).strip()
         env.update(LANSPREAD_GAMES_DIR=games, LANSPREAD_DATA=data, LANSPREAD_VMARGS=vmargs)
         return env
 
@@ -179,6 +181,12 @@ def main():
                                              max(s[2] for s in peer.samples), max(s[3] for s in peer.samples),
                                              slope([(s[0], s[1]) for s in half]), slope([(s[0], s[2]) for s in half]),
                                              slope([(s[0], s[3]) for s in half])))
+        # RSS at every tenth of the run: a heap still growing to its working size levels off, a leak does not
+        tenths = [min(peer.samples, key=lambda s: abs(s[0] - minutes * 6 * i)) for i in range(1, 11)]
+        print("    RSS at each tenth: " + ", ".join("%.0f" % s[3] for s in tenths) + " MiB")
+        with open(os.path.join(WORK, peer.name + "-samples.csv"), "w") as out:
+            out.write("seconds,threads,fds,rss_mib\n")
+            out.writelines("%.0f,%d,%d,%.1f\n" % s for s in peer.samples)
 
 
 if __name__ == "__main__":
