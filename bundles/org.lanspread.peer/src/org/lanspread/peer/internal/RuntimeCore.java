@@ -28,8 +28,6 @@ import org.lanspread.api.runtime.RuntimeStatus;
 import org.lanspread.api.runtime.RuntimeTopics;
 import org.lanspread.api.transport.PeerTransport;
 import org.lanspread.api.transport.TransportSettings;
-import org.lanspread.api.runtime.HostPorts;
-import org.lanspread.api.runtime.PeerSettings;
 
 /**
  * One run of a peer, from one initialized context: the game directory is opened directly, recovery and the initial
@@ -57,6 +55,7 @@ final class RuntimeCore {
     private final ServedContent content;
     private final GameOperations games;
     private final OfferChecker checker;
+    private final SettingsChanges settingsChanges;
     private final AtomicLong revision = new AtomicLong();
     private final AtomicReference<RuntimeStatus> status = new AtomicReference<>(RuntimeStatus.of(RuntimeStatus.State.STARTING));
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -110,6 +109,8 @@ final class RuntimeCore {
                     checker.wake(); // an operation ended: its game may be offered (or withdrawn) now
                     publish(false);
                 });
+        this.settingsChanges = new SettingsChanges(() -> library, () -> transport, operations, content,
+                () -> publish(false));
         this.revision.set(revisionBase);
     }
 
@@ -315,12 +316,12 @@ final class RuntimeCore {
         return lib != null ? lib.gameDirectory() : settings == null ? null : settings.gameDirectory();
     }
 
-    /** The settings in use, with the game directory actually open. */
     /** A new core with this one's settings (valid or not) and revisions, for a restart. */
     RuntimeCore successor() {
         return new RuntimeCore(invalid == null ? settings() : null, invalid, deps, revision());
     }
 
+    /** The settings in use, with the game directory actually open. */
     RuntimeSettings settings() {
         if (invalid != null) {
             throw new IllegalStateException("the peer's settings are invalid: " + invalid.getMessage());
@@ -439,8 +440,12 @@ final class RuntimeCore {
         switch (command) {
             case RuntimeCommand.ListPeers l -> any.complete(directory.summaries());
             case RuntimeCommand.Cancel c -> any.complete(operations.cancel(c.gameId(), "cancelled by the user"));
-            case RuntimeCommand.SetGameDir s -> any.complete(setGameDirectory(s.directory()));
-            case RuntimeCommand.ApplySettings a -> any.complete(apply(a.settings()));
+            case RuntimeCommand.SetGameDir s -> any.complete(settingsChanges.setGameDirectory(s.directory()));
+            case RuntimeCommand.ApplySettings a -> {
+                settings = settingsChanges.apply(settings, a.settings());
+                settingsChanges.save(settings);
+                any.complete(settings.peerSettings());
+            }
             case RuntimeCommand.DiscardPartialDownload d -> any.complete(games.discard(d.gameId()));
             case RuntimeCommand.Download d -> games.download(d.gameId(), any);
             case RuntimeCommand.Install i -> games.install(i.gameId(), any);
@@ -449,66 +454,6 @@ final class RuntimeCore {
             case RuntimeCommand.Delete d -> games.delete(d.gameId(), any);
             case RuntimeCommand.Verify v -> games.verify(v.gameId(), any);
             case RuntimeCommand.Repair r -> games.repair(r.gameId(), any);
-        }
-    }
-
-    /**
-     * The game directory first (it may be refused: then nothing changes), then the caps, the extractor and the
-     * manual peers; saved last, so that a refused or failed change is never saved.
-     */
-    private PeerSettings apply(PeerSettings wanted) throws OperationRefusedException {
-        String tooMany = RuntimeSettings.tooManyManualPeers(wanted.manualPeers());
-        if (tooMany != null) {
-            throw new OperationRefusedException(tooMany);
-        }
-        for (InetSocketAddress peer : wanted.manualPeers()) {
-            if (peer.getPort() < 1) {
-                throw new OperationRefusedException("manual peer " + HostPorts.format(peer) + ": port "
-                        + peer.getPort() + " is out of range");
-            }
-        }
-        Path directory = setGameDirectory(wanted.gameDirectory());
-        RuntimeSettings next = settings.with(wanted.withGameDirectory(directory));
-        PeerTransport server = transport;
-        if (server != null) {
-            server.uploadLimits(next.uploads());
-        }
-        settings = next;
-        try {
-            SavedSettings.save(next.stateDirectory(), next.toSaved());
-        } catch (IOException e) {
-            throw new OperationRefusedException("the settings apply for now but could not be saved in "
-                    + next.stateDirectory() + ": " + Supervisor.describe(e));
-        }
-        LOG.info("settings applied: " + next.peerSettings());
-        return next.peerSettings();
-    }
-
-    private Path setGameDirectory(Path requested) throws OperationRefusedException {
-        Path current = library.gameDirectory();
-        Path wanted = requested.toAbsolutePath().normalize();
-        if (!wanted.equals(current) && operations.anyActive()) {
-            List<String> busy = operations.snapshot().stream()
-                    .map(o -> o.gameId() + " (" + o.kind().name().toLowerCase() + ")").toList();
-            throw new OperationRefusedException("the game directory cannot change to " + wanted + " while "
-                    + busy.size() + " operation(s) are active: " + String.join(", ", busy)
-                    + "; cancel them or wait until they finish");
-        }
-        try {
-            if (!wanted.equals(current)) {
-                for (String line : GameTransactions.recover(wanted, Set.of())) {
-                    LOG.info("recovery: " + line);
-                }
-            }
-            Set<String> before = library.snapshot().games().keySet();
-            library.setGameDirectory(wanted);
-            content.directorySwitched(before, !wanted.equals(current));
-            publish(false);
-            return library.gameDirectory();
-        } catch (InvalidGameDirectoryException e) {
-            throw new OperationRefusedException(e.getMessage());
-        } catch (IOException e) {
-            throw new OperationRefusedException("cannot switch to " + wanted + ": " + Supervisor.describe(e));
         }
     }
 
