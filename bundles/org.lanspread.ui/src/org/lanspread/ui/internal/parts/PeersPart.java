@@ -49,15 +49,17 @@ public class PeersPart {
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getTable());
-        column("Peer", 200, PeerSummary::name);
-        column("Address", 170, p -> p.address() == null ? "" : p.address().getAddress().getHostAddress() + ":"
-                + p.address().getPort());
-        column("Games offered", 330, p -> p.games().size() + (p.games().isEmpty() ? "" : ": " + String.join(", ",
+        // What changes during a party first, so that it shows without scrolling in the default window (~800 px):
+        // the rates and downloads; then what each peer offers; where it is and when it was heard from last.
+        column("Peer", 150, PeerSummary::name);
+        column("From it", 80, p -> p.downBytesPerSecond() > 0 ? StatusBar.rate(p.downBytesPerSecond()) : "");
+        column("To it", 80, p -> p.upBytesPerSecond() > 0 ? StatusBar.rate(p.upBytesPerSecond()) : "");
+        column("Downloading", 180, PeersPart::downloading);
+        column("Games offered", 280, p -> p.games().size() + (p.games().isEmpty() ? "" : ": " + String.join(", ",
                 p.games().stream().map(AnnouncedGame::id).toList())));
-        column("Downloading", 200, PeersPart::downloading);
-        column("Last seen", 100, p -> p.lastSeen() == null ? "" : ago(p.lastSeen()));
-        column("Down", 90, p -> p.downBytesPerSecond() > 0 ? StatusBar.rate(p.downBytesPerSecond()) : "");
-        column("Up", 90, p -> p.upBytesPerSecond() > 0 ? StatusBar.rate(p.upBytesPerSecond()) : "");
+        column("Address", 150, p -> p.address() == null ? "" : p.address().getAddress().getHostAddress() + ":"
+                + p.address().getPort());
+        column("Last seen", 90, p -> p.lastSeen() == null ? "" : ago(p.lastSeen()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         show(List.of());
         if (runtime == null) {

@@ -2,6 +2,7 @@ package org.lanspread.ui.internal.parts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,6 +76,15 @@ class PeersPartTest {
         shell.open();
         Table table = part.viewer().getTable();
         until("the empty list", () -> table.getItemCount() == 0);
+        int games = TestWindow.column(table, "Games offered");
+        int downloading = TestWindow.column(table, "Downloading");
+        // What changes during a party shows without scrolling in the default window's Peers part (~800 px wide).
+        int edge = 0;
+        for (int i = 0; i <= downloading; i++) {
+            edge += table.getColumn(i).getWidth();
+        }
+        assertTrue(edge <= 800 && TestWindow.column(table, "From it") < downloading && TestWindow.column(table, "To it") < downloading,
+                "the rates and downloads within the first 800 px: " + edge);
 
         ContentSource offering = new ContentSource() {
             @Override
@@ -89,18 +99,18 @@ class PeersPartTest {
             PeerConnection connection = visitor.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     runtimeAt.getPort()), null, Duration.ofSeconds(5));
             until("the visitor's row", () -> table.getItemCount() == 1
-                    && table.getItem(0).getText(2).equals("1: quake3"));
+                    && table.getItem(0).getText(games).equals("1: quake3"));
             assertEquals("visitor", table.getItem(0).getText(0));
-            assertEquals("", table.getItem(0).getText(3), "downloading nothing");
+            assertEquals("", table.getItem(0).getText(downloading), "downloading nothing");
             // It downloads doom (8 chunks), holding 2, then 2 more: the Downloading column follows.
             java.util.BitSet held = new java.util.BitSet();
             held.set(0, 2);
             visitor.offerPartial(new PartialOffer("doom", "1.9", "ab".repeat(32), List.of(held), 30L << 20, 8));
-            until("the visitor's download", () -> table.getItem(0).getText(3).equals("doom 25%"));
+            until("the visitor's download", () -> table.getItem(0).getText(downloading).equals("doom 25%"));
             visitor.have("doom", "1.9", List.of(new ChunkRef(0, 2), new ChunkRef(0, 3)));
-            until("the visitor's progress", () -> table.getItem(0).getText(3).equals("doom 50%"));
+            until("the visitor's progress", () -> table.getItem(0).getText(downloading).equals("doom 50%"));
             visitor.withdrawPartial("doom");
-            until("the visitor's download to end", () -> table.getItem(0).getText(3).isEmpty());
+            until("the visitor's download to end", () -> table.getItem(0).getText(downloading).isEmpty());
             connection.close();
         }
         until("the visitor to leave the list", () -> table.getItemCount() == 0);

@@ -13,6 +13,7 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
 
 /**
  * The main window's parts laid out as Application.e4xmi does (Games and Peers on the left, Details on the right,
@@ -100,5 +101,15 @@ public final class TestWindow implements AutoCloseable {
         contexts.forEach(IEclipseContext::dispose); // as the workbench does when parts close: no more events
         shell.dispose();
         pump(50);
+    }
+
+    /** The index of the column titled {@code title}. */
+    static int column(Table table, String title) {
+        for (int i = 0; i < table.getColumnCount(); i++) {
+            if (table.getColumn(i).getText().equals(title)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no column '" + title + "'");
     }
 }

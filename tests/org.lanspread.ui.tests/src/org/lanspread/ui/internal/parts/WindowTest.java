@@ -186,8 +186,10 @@ class WindowTest {
             post(RuntimeTopics.PEERS, Map.of(RuntimeTopics.PEERS_PROPERTY, List.of(peer), RuntimeTopics.E4_DATA,
                     List.of(peer)));
             w.until("the rates", () -> w.status.ratesText().equals("↓ 3.0 MiB/s   ↑ 512 B/s"));
-            w.until("the peer's rates", () -> w.peers.viewer().getTable().getItemCount() == 1
-                    && w.peers.viewer().getTable().getItem(0).getText(5).equals("3.0 MiB/s"));
+            Table peers = w.peers.viewer().getTable();
+            w.until("the peer's rates", () -> peers.getItemCount() == 1
+                    && peers.getItem(0).getText(TestWindow.column(peers, "From it")).equals("3.0 MiB/s")
+                    && peers.getItem(0).getText(TestWindow.column(peers, "To it")).equals("512 B/s"));
             OperationOutcome outcome = new OperationOutcome("quake3", OperationKind.INSTALL,
                     OperationOutcome.Result.FAILED, "20240315", "Quake III Arena: quake3.part2.rar is missing");
             post(RuntimeTopics.OPERATION_ENDED, Map.of(RuntimeTopics.GAME_ID, "quake3", RuntimeTopics.OUTCOME_PROPERTY,
