@@ -35,7 +35,7 @@ from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "netns"))
-from lab import Lab, cpu_seconds, in_ns, sh, stop_process  # noqa: E402
+from lab import Lab, cpu_seconds, hold_lock, in_ns, sh, stop_process  # noqa: E402
 import rarwrite  # noqa: E402
 from party_case import case7  # noqa: E402
 
@@ -784,6 +784,7 @@ def main():
         sys.exit(__doc__)
     if os.geteuid() != 0:
         sys.exit("suite.py: needs root (network namespaces, tc, sshd)")
+    hold_lock()
     archive = os.path.abspath(args[0])
 
     def option(name, default):

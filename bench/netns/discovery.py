@@ -15,7 +15,7 @@ import tarfile
 import time
 from datetime import datetime
 
-from lab import Lab, in_ns, stamp, stop_process
+from lab import Lab, hold_lock, in_ns, stamp, stop_process
 
 GOAL_SECONDS = 1.5
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,6 +73,7 @@ class Peer:
 def main():
     if os.geteuid() != 0:
         sys.exit("discovery.py: needs root for ip netns")
+    hold_lock()
     archive = sys.argv[1]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 10
     script = install(archive)

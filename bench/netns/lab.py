@@ -4,13 +4,41 @@ Every address lives only inside the namespaces this module creates (10.213.0.0/1
 network (the namespaces have no default route). close() removes everything; so does a new Lab with the same prefix.
 Needs root.
 """
+import fcntl
 import os
 import re
 import signal
 import subprocess
+import sys
 from datetime import datetime
 
 PREFIX = "lsb"
+# One benchmark at a time: they all use the same namespace names and addresses, and a new Lab removes what it takes
+# for an earlier run's leftovers. The lock is held by the first script of a run; the scripts it starts inherit
+# LOCK_ENV and do not take it again.
+LOCK = "/run/lanspread-bench.lock"
+LOCK_ENV = "LANSPREAD_BENCH_LOCK_HELD"
+_lock_fd = None
+
+
+def hold_lock():
+    """Takes the benchmarks' lock for this process (and the scripts it starts), or exits naming the benchmark that
+    holds it, before anything of the other run is touched."""
+    global _lock_fd
+    if _lock_fd is not None or os.environ.get(LOCK_ENV):
+        return
+    fd = os.open(LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 500).decode(errors="replace").strip() or "a process"
+        os.close(fd)
+        raise SystemExit("%s: another benchmark is running (%s); they would remove each other's network namespaces: "
+                         "run this one after it ends" % (os.path.basename(sys.argv[0]), holder))
+    os.ftruncate(fd, 0)
+    os.write(fd, ("pid %d, %s" % (os.getpid(), " ".join(os.path.basename(a) for a in sys.argv))).encode())
+    _lock_fd = fd
+    os.environ[LOCK_ENV] = str(os.getpid())
 
 
 def sh(*cmd, check=True, **kwargs):
@@ -30,12 +58,14 @@ class Lab:
     def __init__(self):
         if os.geteuid() != 0:
             raise PermissionError("network namespaces need root")
+        hold_lock()
         self.namespaces = []
         self.cleanup_stale()
 
     @staticmethod
     def cleanup_stale():
         """Removes what an interrupted earlier run left (namespaces take their veth ends with them)."""
+        hold_lock()
         for ns in existing_namespaces():
             if ns.startswith(PREFIX + "-"):
                 sh("ip", "netns", "del", ns, check=False)

@@ -24,7 +24,7 @@ import sys
 import tarfile
 import time
 
-from lab import Lab, cpu_seconds, in_ns, sh, stamp, stop_process, thread_cpu
+from lab import Lab, cpu_seconds, hold_lock, in_ns, sh, stamp, stop_process, thread_cpu
 import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -410,6 +410,7 @@ def main():
     parser.add_argument("--party-warm", type=int, default=0, metavar="MIB",
                         help="warm every LanSpread JVM up first with a download of MIB MiB (0: cold JVMs)")
     options = parser.parse_args()
+    hold_lock()
     run(options.product, options.party_n, options.party_rate, options.party_mib, not options.no_bittorrent,
         options.party_warm)
 

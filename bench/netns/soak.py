@@ -17,7 +17,7 @@ import tarfile
 import threading
 import time
 
-from lab import Lab, in_ns, stop_process
+from lab import Lab, hold_lock, in_ns, stop_process
 import rarwrite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,6 +125,7 @@ def slope(points):
 def main():
     if os.geteuid() != 0:
         sys.exit("soak.py: needs root for ip netns")
+    hold_lock()
     archive = sys.argv[1]
     minutes = float(sys.argv[sys.argv.index("--minutes") + 1]) if "--minutes" in sys.argv else 10
     shutil.rmtree(WORK, ignore_errors=True)
