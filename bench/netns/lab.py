@@ -58,7 +58,6 @@ class Lab:
     def __init__(self):
         if os.geteuid() != 0:
             raise PermissionError("network namespaces need root")
-        hold_lock()
         self.namespaces = []
         self.cleanup_stale()
 

@@ -83,7 +83,8 @@ class PeersPartTest {
         for (int i = 0; i <= downloading; i++) {
             edge += table.getColumn(i).getWidth();
         }
-        assertTrue(edge <= 800 && TestWindow.column(table, "From it") < downloading && TestWindow.column(table, "To it") < downloading,
+        assertTrue(edge <= 800 && TestWindow.column(table, "From it") < downloading
+                && TestWindow.column(table, "To it") < downloading,
                 "the rates and downloads within the first 800 px: " + edge);
 
         ContentSource offering = new ContentSource() {
